@@ -1,0 +1,101 @@
+"""/{version}/interactions: create (JSON, blocking or background, or SSE), get (JSON or SSE resume), cancel, delete."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from omnireel.api import sse
+from omnireel.api.auth import current_tenant
+from omnireel.api.routes import VERSION
+from omnireel.errors import InvalidArgument
+from omnireel.jobs import events
+from omnireel.jobs.queue import TERMINAL
+from omnireel.services import interactions as service
+from omnireel.services.request_parsing import parse_create
+
+router = APIRouter()
+
+SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+WAIT_POLL_S = 0.1
+
+
+def _bool_query(value: str | None, name: str) -> bool:
+    if value is None or value == "":
+        return False
+    low = value.lower()
+    if low in ("true", "1"):
+        return True
+    if low in ("false", "0"):
+        return False
+    raise InvalidArgument(f"Query parameter '{name}' must be true or false.", field=name)
+
+
+async def _json_body(request: Request) -> dict:
+    raw = await request.body()
+    if not raw:
+        raise InvalidArgument("The request body is empty; send a JSON object with 'model' and 'input'.")
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidArgument("The request body is not valid JSON.")
+
+
+@router.post("/{version}/interactions")
+async def create_interaction(request: Request, version: str = Path(pattern=VERSION), tenant=Depends(current_tenant)):
+    runtime = request.app.state.runtime
+    spec = parse_create(await _json_body(request))
+    interaction_id = await run_in_threadpool(service.create, runtime, tenant.id, spec)
+    if spec.stream:
+        return StreamingResponse(sse.stream(request, runtime, tenant.id, interaction_id, 0),
+                                 media_type="text/event-stream", headers=SSE_HEADERS)
+    if not spec.background:
+        # Blocking create: wait for a terminal state. The job is durable, so a dropped client loses nothing.
+        while await run_in_threadpool(service.status_of, runtime, tenant.id, interaction_id) not in TERMINAL:
+            if await request.is_disconnected():
+                break
+            await asyncio.sleep(WAIT_POLL_S)
+    row = await run_in_threadpool(service.get_row, runtime, tenant.id, interaction_id)
+    body = await run_in_threadpool(service.render, runtime, row)
+    if not spec.store and row.status in TERMINAL:
+        await run_in_threadpool(service.remove, runtime, tenant.id, interaction_id)
+    return JSONResponse(body)
+
+
+@router.get("/{version}/interactions/{interaction_id}")
+async def get_interaction(
+    request: Request,
+    interaction_id: str,
+    version: str = Path(pattern=VERSION),
+    stream: str | None = Query(None),
+    include_input: str | None = Query(None),
+    last_event_id: str | None = Query(None),
+    tenant=Depends(current_tenant),
+):
+    runtime = request.app.state.runtime
+    row = await run_in_threadpool(service.get_row, runtime, tenant.id, interaction_id)
+    if _bool_query(stream, "stream"):
+        after = events.parse_event_id(last_event_id)
+        return StreamingResponse(sse.stream(request, runtime, tenant.id, interaction_id, after),
+                                 media_type="text/event-stream", headers=SSE_HEADERS)
+    body = await run_in_threadpool(service.render, runtime, row, include_input=_bool_query(include_input, "include_input"))
+    return JSONResponse(body)
+
+
+@router.post("/{version}/interactions/{interaction_id}/cancel")
+def cancel_interaction(request: Request, interaction_id: str, version: str = Path(pattern=VERSION),
+                       tenant=Depends(current_tenant)):
+    runtime = request.app.state.runtime
+    row = service.cancel(runtime, tenant.id, interaction_id)
+    return JSONResponse(service.render(runtime, row))
+
+
+@router.delete("/{version}/interactions/{interaction_id}")
+def delete_interaction(request: Request, interaction_id: str, version: str = Path(pattern=VERSION),
+                       tenant=Depends(current_tenant)):
+    service.remove(request.app.state.runtime, tenant.id, interaction_id)
+    return JSONResponse({})

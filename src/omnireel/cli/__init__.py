@@ -1,0 +1,1 @@
+"""The omnireel command line: serve, keys, generate."""

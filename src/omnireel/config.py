@@ -1,0 +1,112 @@
+"""Settings: every tunable and limit of the service, read once (env prefix OMNIREEL_) and passed down explicitly."""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+import os
+from pathlib import Path
+
+LOOPBACK_HOSTS = {"localhost"}
+
+
+def is_loopback(host: str) -> bool:
+    if host in LOOPBACK_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("omnireel-data")
+    host: str = "127.0.0.1"
+    port: int = 8080
+    # The URL clients reach us at; upload URLs and file URIs are built from it. Derived from host/port when empty.
+    public_base_url: str = ""
+    workers: int = 2
+    database_url: str = ""  # empty: SQLite under data_dir
+    # Keyless local mode: requests without a key act as tenant "local". Only ever honoured on loopback.
+    allow_keyless: bool = False
+    default_engine: str = "builtin"
+    enable_fake_engine: bool = False  # test-only engine, never on unless asked
+    # jobs
+    lease_ttl_s: float = 60.0
+    sweep_interval_s: float = 10.0
+    max_attempts: int = 3
+    job_timeout_s: float = 900.0
+    # files
+    file_ttl_s: float = 48 * 3600.0
+    upload_session_ttl_s: float = 7 * 24 * 3600.0
+    max_upload_bytes: int = 2 * 1024**3
+    max_inline_input_bytes: int = 20 * 1024**2
+    inline_output_cap_bytes: int = 4 * 1024**2
+    max_image_pixels: int = 40_000_000
+    # streaming
+    keepalive_interval_s: float = 15.0
+    list_page_size_max: int = 100
+
+    @property
+    def db_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'omnireel.db').resolve()}"
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.data_dir / "blobs"
+
+    @property
+    def base_url(self) -> str:
+        if self.public_base_url:
+            return self.public_base_url.rstrip("/")
+        host = self.host
+        if host in ("0.0.0.0", "::"):
+            host = "127.0.0.1"
+        if ":" in host and not host.startswith("["):
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
+
+    def validate(self) -> None:
+        if self.allow_keyless and not is_loopback(self.host):
+            raise ValueError(
+                "keyless mode is only allowed when binding to a loopback address; "
+                f"refusing to serve {self.host} without API keys"
+            )
+        if self.workers < 0:
+            raise ValueError("workers must be >= 0")
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
+        """Build settings from OMNIREEL_* variables; explicit overrides (CLI flags) win."""
+        env = os.environ if environ is None else environ
+        values: dict = {}
+        for field in dataclasses.fields(cls):
+            raw = env.get("OMNIREEL_" + field.name.upper())
+            if raw is None:
+                continue
+            values[field.name] = _coerce(field.type, raw, field.name)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        if "data_dir" in values:
+            values["data_dir"] = Path(values["data_dir"])
+        return cls(**values)
+
+
+def _coerce(type_name, raw: str, name: str):
+    type_name = str(type_name)
+    if "bool" in type_name:
+        low = raw.strip().lower()
+        if low in ("1", "true", "yes", "on"):
+            return True
+        if low in ("0", "false", "no", "off", ""):
+            return False
+        raise ValueError(f"OMNIREEL_{name.upper()} must be a boolean, got {raw!r}")
+    if "int" in type_name:
+        return int(raw)
+    if "float" in type_name:
+        return float(raw)
+    if "Path" in type_name:
+        return Path(raw)
+    return raw

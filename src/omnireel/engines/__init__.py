@@ -1,0 +1,1 @@
+"""Engines produce the pixels: builtin (CPU), diffusers (GPU), upstream (hosted), fake (tests)."""

@@ -1,0 +1,61 @@
+"""Shared plumbing of the builtin renderers: seeded randomness, easing, and the frames+audio → MP4 loop with
+progress reporting (which is also the cancellation point)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+
+from omnireel.engines.base import EngineContext, EngineRequest
+from omnireel.media.encode import VideoWriter
+
+PROGRESS_EVERY = 6  # frames; ~4 reports per second of video, cheap and responsive to cancel
+
+
+def request_rng(request: EngineRequest, salt: str = "") -> np.random.Generator:
+    """A generator seeded by the request's seed, prompt and shape: same request + seed, same frames. hashlib rather
+    than hash(), which is salted per process."""
+    key = f"{request.seed}|{request.task}|{request.prompt}|{request.aspect_ratio}|{request.resolution}|{salt}"
+    return np.random.default_rng(int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "little"))
+
+
+def ease_in_out(x: float) -> float:
+    """Smoothstep-like cubic ease: camera moves start and stop without a jolt."""
+    x = min(1.0, max(0.0, x))
+    return x * x * (3 - 2 * x)
+
+
+def ease_out(x: float) -> float:
+    x = min(1.0, max(0.0, x))
+    return 1 - (1 - x) ** 3
+
+
+def encode(
+    request: EngineRequest,
+    ctx: EngineContext,
+    output_path: Path,
+    frames: Iterable[np.ndarray],
+    audio: np.ndarray,
+    *,
+    stage: str = "render",
+) -> int:
+    """Stream `frames` into an H.264 + AAC MP4 at request.size and request.fps, reporting progress; stops after
+    exactly request.frame_count frames (a short generator is an error: the duration is a promise)."""
+    width, height = request.size
+    total = request.frame_count
+    ctx.progress(stage, 0.0)
+    with VideoWriter(output_path, width, height, fps=request.fps) as writer:
+        writer.write_audio(audio)
+        for i, frame in enumerate(frames):
+            if i >= total:
+                break
+            writer.write_frame(frame)
+            if (i + 1) % PROGRESS_EVERY == 0:
+                ctx.progress(stage, (i + 1) / total)
+        if writer.frames_written != total:
+            raise RuntimeError(f"renderer produced {writer.frames_written} of {total} frames")
+    ctx.progress(stage, 1.0)
+    return total

@@ -1,0 +1,74 @@
+"""Engine registry: maps public model ids to engines, and describes models for GET /models."""
+
+from __future__ import annotations
+
+from omnireel.config import Settings
+from omnireel.engines.base import ASPECT_RATIOS, MAX_DURATION_S, MIN_DURATION_S, RESOLUTIONS, Engine
+from omnireel.errors import InvalidArgument
+
+# The hosted model ids; all route to the configured default engine.
+PUBLIC_MODELS = {
+    "gemini-omni-flash-preview": "Gemini Omni Flash (preview)",
+    "gemini-omni-1.1-flash": "Gemini Omni 1.1 Flash",
+    "gemini-omni-1.2-flash": "Gemini Omni 1.2 Flash",
+}
+FAKE_MODEL = "omnireel-fake"
+
+
+class EngineRegistry:
+    def __init__(self, engines: dict[str, Engine], routes: dict[str, str]):
+        self._engines = engines
+        self._routes = routes  # model id -> engine name
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "EngineRegistry":
+        from omnireel.engines.builtin import BuiltinEngine
+
+        engines: dict[str, Engine] = {"builtin": BuiltinEngine()}
+        routes = {}
+        default = settings.default_engine
+        if default not in engines:
+            raise ValueError(f"default engine {default!r} is not available (known: {', '.join(sorted(engines))})")
+        for model_id in PUBLIC_MODELS:
+            routes[model_id] = default
+        routes["omnireel-builtin"] = "builtin"
+        if settings.enable_fake_engine:
+            from omnireel.engines.fake import FakeEngine
+
+            engines["fake"] = FakeEngine()
+            routes[FAKE_MODEL] = "fake"
+        return cls(engines, routes)
+
+    def model_ids(self) -> list[str]:
+        return list(self._routes)
+
+    def resolve(self, model: str | None) -> tuple[str, Engine]:
+        """The engine serving `model`, or a 400 naming the models that exist."""
+        if not model:
+            raise InvalidArgument("Field 'model' is required. Available models: " + ", ".join(self._routes) + ".")
+        name = model.removeprefix("models/")
+        if name not in self._routes:
+            raise InvalidArgument(
+                f"Unknown model '{model}'. Available models: {', '.join(self._routes)}.", code="unknown_model"
+            )
+        return name, self._engines[self._routes[name]]
+
+    def describe(self) -> list[dict]:
+        out = []
+        for model_id, engine_name in self._routes.items():
+            engine = self._engines[engine_name]
+            out.append(
+                {
+                    "name": f"models/{model_id}",
+                    "id": model_id,
+                    "displayName": PUBLIC_MODELS.get(model_id, model_id),
+                    "engine": engine_name,
+                    "tasks": list(engine.tasks()),
+                    "aspectRatios": list(ASPECT_RATIOS),
+                    "resolutions": list(RESOLUTIONS),
+                    "durationSeconds": {"min": MIN_DURATION_S, "max": MAX_DURATION_S},
+                    "fps": 24,
+                    "supportedActions": ["createInteraction"],
+                }
+            )
+        return out

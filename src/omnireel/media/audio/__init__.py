@@ -1,0 +1,1 @@
+"""Audio for every output: synthesised music and ambience beds, cues, and loudness normalisation."""

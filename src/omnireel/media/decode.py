@@ -1,0 +1,118 @@
+"""Decoding: video files into a stream of RGB frames (optionally resampled to a fixed rate), and untrusted image
+files into RGB(A) arrays through an allowlist of formats and a pixel cap.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Iterator
+
+import av
+import numpy as np
+from PIL import Image, ImageOps
+
+from omnireel.errors import InvalidMedia
+
+# Pillow format names we accept; everything else Pillow could parse (PSD, EPS, ICO, ...) is refused up front.
+IMAGE_FORMATS = ("PNG", "JPEG", "WEBP", "GIF", "BMP", "TIFF")
+DEFAULT_MAX_PIXELS = 40_000_000
+
+
+def iter_frames(path: str | Path, fps: float | None = None, *, start_s: float = 0.0) -> Iterator[np.ndarray]:
+    """Yield the video's frames as HxWx3 uint8 RGB arrays, one at a time.
+
+    With `fps`, frames are resampled to that rate by time: output frame k shows the source frame on screen at
+    time k/fps (frames are repeated or dropped; nothing is blended), so a 25 or 29.97 fps source keeps its
+    duration and stays in sync with its audio. `start_s` skips frames shown before that time.
+    """
+    try:
+        container = av.open(str(path))
+    except (av.error.FFmpegError, OSError) as exc:
+        raise InvalidMedia("The video file could not be opened.") from exc
+    with container:
+        if not container.streams.video:
+            raise InvalidMedia("The file has no video stream.")
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        try:
+            if fps is None:
+                for frame in container.decode(stream):
+                    t = frame.time if frame.time is not None else 0.0
+                    if t + 1e-6 >= start_s:
+                        yield frame.to_ndarray(format="rgb24")
+                return
+            src_rate = stream.average_rate or stream.guessed_rate or fps
+            yield from _resample(container.decode(stream), float(fps), 1.0 / float(src_rate), start_s)
+        except av.error.FFmpegError as exc:
+            raise InvalidMedia("The video file is damaged or uses an unsupported encoding.") from exc
+
+
+def _resample(frames, fps: float, period: float, start_s: float) -> Iterator[np.ndarray]:
+    # Output tick k (time k/fps) shows the latest source frame whose time is <= the tick. Hold one frame and emit
+    # it for every tick that falls before the next source frame; the last frame covers one source period.
+    k = 0
+    held: np.ndarray | None = None
+    last_t = -period
+    for frame in frames:
+        # Frames without a timestamp are assumed to follow the previous one at the source rate.
+        t = frame.time if frame.time is not None else last_t + period
+        last_t = t
+        t -= start_s
+        if held is not None:
+            while k / fps < t - 1e-6:
+                yield held
+                k += 1
+        if t + period > k / fps + 1e-6 or held is None:
+            held = frame.to_ndarray(format="rgb24")
+    if held is not None:
+        end = last_t - start_s + period
+        while k / fps < end - 1e-6:
+            yield held
+            k += 1
+
+
+def read_image(path: str | Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
+    """Open an untrusted image: allowlisted formats only, pixel cap enforced before decoding, EXIF orientation
+    applied. Returns HxWx3 uint8 RGB, or HxWx4 RGBA when the image carries transparency. Animated images give
+    their first frame.
+    """
+    try:
+        with open(path, "rb") as fp, warnings.catch_warnings():
+            # A decompression bomb must fail the request, not just log a warning.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            try:
+                im = Image.open(fp, formats=list(IMAGE_FORMATS))
+            except Image.UnidentifiedImageError as exc:
+                raise InvalidMedia(
+                    "The image is not a supported format (PNG, JPEG, WEBP, GIF, BMP or TIFF)."
+                ) from exc
+            w, h = im.size
+            if w <= 0 or h <= 0:
+                raise InvalidMedia("The image has no pixels.")
+            if w * h > max_pixels:
+                raise InvalidMedia(f"The image is too large: at most {max_pixels:,} pixels are accepted.")
+            im.seek(0)
+            im.load()
+            im = ImageOps.exif_transpose(im)
+            has_alpha = im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info)
+            if im.mode == "RGBa":
+                has_alpha = True
+            im = im.convert("RGBA" if has_alpha else "RGB")
+            return np.asarray(im, dtype=np.uint8).copy()
+    except InvalidMedia:
+        raise
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+        raise InvalidMedia(f"The image is too large: at most {max_pixels:,} pixels are accepted.") from exc
+    except FileNotFoundError as exc:
+        raise InvalidMedia("The image file is missing.") from exc
+    except (OSError, ValueError, SyntaxError, EOFError) as exc:
+        # Truncated or corrupt data; Pillow's own text may include paths, so it is not echoed.
+        raise InvalidMedia("The image is damaged or could not be decoded.") from exc
+
+
+def split_alpha(img: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """(rgb, alpha or None) from read_image's result."""
+    if img.shape[2] == 4:
+        return np.ascontiguousarray(img[:, :, :3]), np.ascontiguousarray(img[:, :, 3])
+    return img, None

@@ -1,0 +1,82 @@
+"""Probe a media file: dimensions, frame rate, duration, frame count and codecs, tolerant of missing metadata."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import av
+
+from omnireel.errors import InvalidMedia
+
+
+@dataclasses.dataclass(frozen=True)
+class VideoInfo:
+    width: int
+    height: int
+    fps: float
+    duration_s: float
+    frame_count: int
+    has_audio: bool
+    video_codec: str | None
+    audio_codec: str | None
+    audio_sample_rate: int | None
+
+
+def _rate(stream) -> float:
+    # average_rate is what the container measured; guessed/base rates are the fallbacks for streams that lack it.
+    for name in ("average_rate", "guessed_rate", "base_rate"):
+        r = getattr(stream, name, None)
+        try:
+            if r and float(r) > 0:
+                return float(r)
+        except (ZeroDivisionError, TypeError, ValueError):
+            continue
+    return 0.0
+
+
+def _stream_duration(stream) -> float:
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    return 0.0
+
+
+def probe(path: str | Path, *, count_frames: bool = False) -> VideoInfo:
+    """Describe a video (or audio-only) file. With `count_frames`, frames are counted by demuxing (exact, slower)."""
+    try:
+        container = av.open(str(path))
+    except (av.error.FFmpegError, OSError) as exc:
+        raise InvalidMedia("The media file could not be read as audio or video.") from exc
+    with container:
+        v = container.streams.video[0] if container.streams.video else None
+        a = container.streams.audio[0] if container.streams.audio else None
+        container_duration = container.duration / av.time_base if container.duration else 0.0
+        width = height = 0
+        fps = 0.0
+        duration = 0.0
+        frames = 0
+        if v is not None:
+            width, height = v.codec_context.width or 0, v.codec_context.height or 0
+            fps = _rate(v)
+            duration = _stream_duration(v) or container_duration
+            frames = v.frames or 0
+            if count_frames or not frames:
+                if count_frames:
+                    frames = sum(1 for p in container.demux(v) if p.size)
+                elif duration and fps:
+                    frames = round(duration * fps)
+            if not duration and frames and fps:
+                duration = frames / fps
+        elif a is not None:
+            duration = _stream_duration(a) or container_duration
+        return VideoInfo(
+            width=width,
+            height=height,
+            fps=fps,
+            duration_s=duration,
+            frame_count=frames,
+            has_audio=a is not None,
+            video_codec=v.codec_context.name if v is not None else None,
+            audio_codec=a.codec_context.name if a is not None else None,
+            audio_sample_rate=(a.codec_context.sample_rate or None) if a is not None else None,
+        )

@@ -1,0 +1,1 @@
+"""Prompt understanding: a prompt (and its image roles) becomes a shot plan the renderers follow."""

@@ -1,0 +1,59 @@
+"""The Runtime: everything built once from Settings (database, blob store, engine registry, worker pool)."""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+from pathlib import Path
+
+from omnireel.config import Settings
+from omnireel.engines.registry import EngineRegistry
+from omnireel.storage import db as dbmod
+from omnireel.storage.blobs import DiskBlobStore
+
+log = logging.getLogger("omnireel")
+
+
+class Runtime:
+    def __init__(self, settings: Settings, *, start_workers: bool = True):
+        settings.validate()
+        self.settings = settings
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self.db = dbmod.make_engine(settings.db_url)
+        dbmod.migrate(settings.db_url)
+        self.blobs = DiskBlobStore(settings.blob_dir)
+        self.engines = EngineRegistry.from_settings(settings)
+        self.workers = None
+        self._start_workers = start_workers
+        self._lock_fd: int | None = None
+
+    def start(self) -> None:
+        """Start the in-process workers and reaper (the API process is the single writer of a SQLite data dir)."""
+        if self.settings.db_url.startswith("sqlite"):
+            self._take_data_dir_lock()
+        from omnireel.jobs.executor import WorkerPool
+
+        self.workers = WorkerPool(self)
+        self.workers.recover_after_restart()
+        if self._start_workers:
+            self.workers.start()
+
+    def stop(self, grace_s: float = 30.0) -> None:
+        if self.workers is not None:
+            self.workers.stop(grace_s)
+        self.db.dispose()
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def _take_data_dir_lock(self) -> None:
+        # SQLite WAL needs every writer on one host; one server per data dir keeps lease recovery simple and safe.
+        path = Path(self.settings.data_dir) / "server.lock"
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise SystemExit(f"another omnireel server is already using the data directory {self.settings.data_dir}")
+        self._lock_fd = fd

@@ -1,0 +1,1 @@
+"""Services: the use cases behind the API (interactions, files, uploads, tenants, events, policy)."""

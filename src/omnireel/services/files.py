@@ -1,0 +1,197 @@
+"""Files: the one store of media (uploads, inline request media, generated outputs); rows are tenant-scoped."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import re
+from typing import TYPE_CHECKING
+
+from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy.engine import Connection
+
+from omnireel import clock, ids, media_types
+from omnireel.errors import InvalidArgument, NotFound, PayloadTooLarge, UnsupportedMedia
+from omnireel.storage.tables import files
+
+if TYPE_CHECKING:
+    from omnireel.runtime import Runtime
+
+_URI_ID = re.compile(r"(?:^|/)files/([a-z0-9]{1,40})(?:[:/?#]|$)")
+_BARE_ID = re.compile(r"[a-z0-9]{1,40}")
+
+
+def parse_file_ref(ref: str) -> str | None:
+    """The file id in `files/<id>`, `<id>`, or any URI containing `/files/<id>` (whatever its host or scheme)."""
+    ref = ref.strip()
+    match = _URI_ID.search(ref)
+    if match:
+        return match.group(1)
+    if _BARE_ID.fullmatch(ref):
+        return ref
+    return None
+
+
+def file_uri(settings, file_id: str) -> str:
+    # https:// so that files.download(file=uri) in the SDK can parse it; the SDK ignores the host anyway.
+    base = settings.base_url
+    if base.startswith("http://"):
+        base = "https://" + base[len("http://") :]
+    return f"{base}/v1beta/files/{file_id}"
+
+
+def resource(row, settings) -> dict:
+    """A File as the Files API returns it (Google proto-JSON camelCase)."""
+    out = {
+        "name": f"files/{row.id}",
+        "mimeType": row.mime_type,
+        "sizeBytes": str(row.size_bytes or 0),
+        "createTime": clock.rfc3339(row.created_at),
+        "updateTime": clock.rfc3339(row.updated_at),
+        "state": row.state,
+        "source": "GENERATED" if row.source == "GENERATED" else "UPLOADED",
+        "uri": file_uri(settings, row.id),
+    }
+    if row.display_name:
+        out["displayName"] = row.display_name
+    if row.expires_at:
+        out["expirationTime"] = clock.rfc3339(row.expires_at)
+    if row.sha256:
+        out["sha256Hash"] = base64.b64encode(row.sha256.encode()).decode()
+    if row.state == "ACTIVE":
+        out["downloadUri"] = f"{settings.base_url}/v1beta/files/{row.id}:download?alt=media"
+    if row.video_metadata:
+        out["videoMetadata"] = row.video_metadata
+    if row.error:
+        out["error"] = row.error
+    return out
+
+
+def get_row(runtime: "Runtime", tenant_id: str, file_id: str, conn: Connection | None = None):
+    """The tenant's live file row; another tenant's or an expired file is simply not found."""
+    query = select(files).where(files.c.id == file_id, files.c.tenant_id == tenant_id)
+    if conn is None:
+        with runtime.db.connect().execution_options(readonly=True) as c:
+            row = c.execute(query).first()
+    else:
+        row = conn.execute(query).first()
+    if row is None or (row.expires_at is not None and row.expires_at <= clock.now()):
+        raise NotFound(f"File files/{file_id} not found.")
+    return row
+
+
+def insert_row(conn: Connection, settings, *, tenant_id: str, mime_type: str, size_bytes: int, sha256: str | None,
+               source: str, blob_key: str | None, state: str = "ACTIVE", display_name: str | None = None,
+               video_metadata: dict | None = None, file_id: str | None = None) -> str:
+    """Insert a file row inside the caller's transaction (outputs commit together with their job)."""
+    now = clock.now()
+    file_id = file_id or ids.file_id()
+    conn.execute(
+        insert(files).values(
+            id=file_id, tenant_id=tenant_id, display_name=display_name, mime_type=mime_type, size_bytes=size_bytes,
+            sha256=sha256, state=state, source=source, blob_key=blob_key, video_metadata=video_metadata,
+            created_at=now, updated_at=now, expires_at=now + settings.file_ttl_s,
+        )
+    )
+    return file_id
+
+
+def store_inline_media(runtime: "Runtime", tenant_id: str, b64: str, declared_mime: str | None, field: str):
+    """Decode a base64 `data` block of a request, check its type against the allowlist, and store it as a file."""
+    settings = runtime.settings
+    if len(b64) > settings.max_inline_input_bytes * 4 // 3 + 4:
+        raise PayloadTooLarge(
+            f"{field}: inline data is larger than {settings.max_inline_input_bytes // (1024 * 1024)} MB; "
+            "upload it with the Files API and pass its uri instead."
+        )
+    try:
+        raw = base64.b64decode(b64, validate=True)
+    except (ValueError, TypeError):
+        raise InvalidArgument(f"{field}: 'data' is not valid base64.", field=field)
+    sniffed = media_types.sniff(raw[: media_types.SNIFF_BYTES])
+    if sniffed is None:
+        raise UnsupportedMedia(
+            f"{field}: the data is not a supported media type (allowed: {', '.join(media_types.ALLOWED_TYPES)})."
+        )
+    if not media_types.compatible(declared_mime, sniffed):
+        raise InvalidArgument(f"{field}: mime_type is {declared_mime} but the data is {sniffed}.", field=field)
+    blob_key = "in" + ids.new_id(24)
+    runtime.blobs.put_chunks(blob_key, [raw])
+    with runtime.db.begin() as conn:
+        file_id = insert_row(
+            conn, settings, tenant_id=tenant_id, mime_type=sniffed, size_bytes=len(raw),
+            sha256=hashlib.sha256(raw).hexdigest(), source="INLINE", blob_key=blob_key,
+        )
+        return conn.execute(select(files).where(files.c.id == file_id)).first()
+
+
+def mark_deleted(runtime: "Runtime", tenant_id: str, file_id: str) -> None:
+    with runtime.db.begin() as conn:
+        row = get_row(runtime, tenant_id, file_id, conn)
+        conn.execute(delete(files).where(files.c.id == row.id, files.c.tenant_id == tenant_id))
+    if row.blob_key:
+        runtime.blobs.delete(row.blob_key)
+
+
+def expire(runtime: "Runtime", limit: int = 500) -> int:
+    """Delete files past their expiry, blobs first so a crash leaves a row pointing at nothing rather than an orphan."""
+    now = clock.now()
+    with runtime.db.connect().execution_options(readonly=True) as conn:
+        rows = conn.execute(
+            select(files.c.id, files.c.blob_key).where(files.c.expires_at <= now).limit(limit)
+        ).fetchall()
+    for row in rows:
+        if row.blob_key:
+            runtime.blobs.delete(row.blob_key)
+        with runtime.db.begin() as conn:
+            conn.execute(delete(files).where(files.c.id == row.id))
+    return len(rows)
+
+
+def touch(conn: Connection, file_id: str, **values) -> None:
+    conn.execute(update(files).where(files.c.id == file_id).values(updated_at=clock.now(), **values))
+
+
+def _encode_page_token(created_at: float, file_id: str) -> str:
+    raw = json.dumps([created_at, file_id], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_page_token(token: str) -> tuple[float, str]:
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        created_at, file_id = json.loads(raw)
+        if not isinstance(created_at, (int, float)) or isinstance(created_at, bool) or not _BARE_ID.fullmatch(file_id):
+            raise ValueError
+        return float(created_at), file_id
+    except (ValueError, TypeError, binascii.Error):
+        raise InvalidArgument("pageToken is not a token returned by a previous files.list call.", field="pageToken")
+
+
+def list_page(runtime: "Runtime", tenant_id: str, page_size: int, page_token: str | None = None):
+    """One page of the tenant's listable files, newest first, and the token of the next page (None on the last).
+
+    Paging is by keyset (created_at, id) rather than offset, so files created or deleted between calls neither
+    repeat nor vanish from later pages. Request media (source INLINE) and expired files are never listed.
+    """
+    now = clock.now()
+    query = select(files).where(
+        files.c.tenant_id == tenant_id,
+        files.c.source != "INLINE",
+        or_(files.c.expires_at.is_(None), files.c.expires_at > now),
+    )
+    if page_token:
+        created_at, file_id = _decode_page_token(page_token)
+        query = query.where(
+            or_(files.c.created_at < created_at, and_(files.c.created_at == created_at, files.c.id < file_id))
+        )
+    # One extra row tells us whether another page exists without a COUNT query.
+    query = query.order_by(files.c.created_at.desc(), files.c.id.desc()).limit(page_size + 1)
+    with runtime.db.connect().execution_options(readonly=True) as conn:
+        rows = conn.execute(query).fetchall()
+    if len(rows) <= page_size:
+        return rows, None
+    rows = rows[:page_size]
+    return rows, _encode_page_token(rows[-1].created_at, rows[-1].id)

@@ -1,0 +1,274 @@
+"""Interactions: validate and accept a create (interaction + job + first event in ONE transaction), read, cancel,
+delete, and render the wire resource. Task inference follows the hosted model's rules."""
+
+from __future__ import annotations
+
+import base64
+import logging
+from typing import TYPE_CHECKING
+
+from sqlalchemy import delete, insert, select
+
+from omnireel import clock, ids
+from omnireel.engines.base import DEFAULT_DURATION_S
+from omnireel.errors import FailedPrecondition, InvalidArgument, NotFound
+from omnireel.jobs import events, queue
+from omnireel.services import files as files_service
+from omnireel.services.media_inputs import ResolvedMedia, resolve_block
+from omnireel.services.request_parsing import CreateSpec
+from omnireel.storage.tables import files, interactions, jobs
+from omnireel.storage.tables import events as events_table
+
+if TYPE_CHECKING:
+    from omnireel.runtime import Runtime
+
+log = logging.getLogger("omnireel.interactions")
+
+MAX_REFERENCE_IMAGES = 6
+SOURCE_TASKS = ("edit", "extend", "upscale")
+
+
+def infer_task(explicit: str | None, images: int, videos: int, has_previous: bool) -> str:
+    """The hosted model's rules: no media → t2v; 1-2 images → i2v; more → reference; a video or previous → edit."""
+    if explicit:
+        return explicit
+    if has_previous or videos:
+        return "edit"
+    if images == 0:
+        return "text_to_video"
+    if images <= 2:
+        return "image_to_video"
+    return "reference_to_video"
+
+
+def _check_task(task: str, images: int, videos: int, has_previous: bool, prompt: str) -> None:
+    if task == "text_to_video" and (images or videos):
+        raise InvalidArgument("Task text_to_video takes no media inputs; use image_to_video or reference_to_video "
+                              "for images, or edit for a video.", field="generation_config.video_config.task")
+    if task == "image_to_video" and not 1 <= images <= 2:
+        raise InvalidArgument(f"Task image_to_video needs one image (start frame) or two (first and last frame); got "
+                              f"{images}.", field="input")
+    if task == "reference_to_video" and not 1 <= images <= MAX_REFERENCE_IMAGES:
+        raise InvalidArgument(f"Task reference_to_video needs 1 to {MAX_REFERENCE_IMAGES} reference images; got "
+                              f"{images}.", field="input")
+    if task in ("text_to_video", "image_to_video", "reference_to_video") and videos:
+        raise InvalidArgument(f"Task {task} does not take a video input.", field="input")
+    if task in SOURCE_TASKS:
+        sources = videos + (1 if has_previous else 0)
+        if sources == 0:
+            raise InvalidArgument(f"Task {task} needs a source video: pass previous_interaction_id or a video input.",
+                                  field="input")
+        if sources > 1:
+            raise InvalidArgument(f"Task {task} takes exactly one source video (got {sources}: pass either "
+                                  "previous_interaction_id or one video input).", field="input")
+    if task == "text_to_video" and not prompt.strip():
+        raise InvalidArgument("Text-to-video needs a text prompt in 'input'.", field="input")
+    if task == "edit" and not prompt.strip():
+        raise InvalidArgument("An edit needs a text instruction saying what to change (and what to keep).",
+                              field="input")
+
+
+def _previous(runtime: "Runtime", tenant_id: str, interaction_id: str):
+    row = _get_row(runtime, tenant_id, interaction_id)
+    if row.status != "completed":
+        if row.status in ("queued", "in_progress"):
+            raise FailedPrecondition(f"previous_interaction_id {interaction_id} is still {row.status}; wait until it "
+                                     "completes.", field="previous_interaction_id", code="previous_not_ready")
+        raise FailedPrecondition(f"previous_interaction_id {interaction_id} is {row.status} and has no video to "
+                                 "continue from.", field="previous_interaction_id", code="previous_has_no_output")
+    video = _output_video(row)
+    if video is None:
+        raise FailedPrecondition(f"previous_interaction_id {interaction_id} has no video output.",
+                                 field="previous_interaction_id")
+    try:
+        files_service.get_row(runtime, tenant_id, video["_file_id"])
+    except NotFound:
+        raise FailedPrecondition(f"The video of previous_interaction_id {interaction_id} has expired or was deleted.",
+                                 field="previous_interaction_id", code="previous_output_expired")
+    return row, video
+
+
+def _output_video(row) -> dict | None:
+    for step in row.outputs or []:
+        for block in step.get("content", []):
+            if block.get("type") == "video" and block.get("_file_id"):
+                return block
+    return None
+
+
+def create(runtime: "Runtime", tenant_id: str, spec: CreateSpec) -> str:
+    """Validate the request, then commit the interaction, its job and its first event together; returns its id."""
+    model, _engine = runtime.engines.resolve(spec.model)
+    prompt = "\n".join(b["text"] for b in spec.blocks if b["type"] == "text").strip()
+    media_blocks = [(i, b) for i, b in enumerate(spec.blocks) if b["type"] != "text"]
+    if not spec.blocks and not spec.previous_interaction_id:
+        raise InvalidArgument("Field 'input' is required: give a text prompt and/or media.", field="input")
+    previous_row, previous_video = (None, None)
+    if spec.previous_interaction_id:
+        previous_row, previous_video = _previous(runtime, tenant_id, spec.previous_interaction_id)
+    resolved: list[ResolvedMedia] = [resolve_block(runtime, tenant_id, b, f"input[{i}]") for i, b in media_blocks]
+    images = [m for m in resolved if m.kind == "image"]
+    videos = [m for m in resolved if m.kind == "video"]
+    task = infer_task(spec.task, len(images), len(videos), previous_row is not None)
+    _check_task(task, len(images), len(videos), previous_row is not None, prompt)
+
+    inherited = (previous_row.request.get("format") if previous_row is not None else None) or {}
+    fmt = {
+        "aspect_ratio": spec.video.aspect_ratio or inherited.get("aspect_ratio") or "16:9",
+        "resolution": spec.video.resolution or inherited.get("resolution") or "720p",
+        "duration_s": spec.video.duration_s or inherited.get("duration_s") or DEFAULT_DURATION_S,
+        "delivery": spec.video.delivery,
+    }
+    media_payload = []
+    image_roles = ["first_frame", "last_frame"] if task == "image_to_video" else [
+        f"ref_{n}" for n in range(1, MAX_REFERENCE_IMAGES + 1)]
+    image_index = 0
+    for m in resolved:
+        role = None
+        if m.kind == "image" and image_index < len(image_roles):
+            role = image_roles[image_index]
+            image_index += 1
+        media_payload.append({"kind": m.kind, "file_id": m.file_id, "mime_type": m.mime_type, "role": role,
+                              "name": m.name})
+    source_file_id = previous_video["_file_id"] if previous_video else (videos[0].file_id if videos and task in SOURCE_TASKS else None)
+    if source_file_id and videos and task in SOURCE_TASKS:
+        media_payload = [m for m in media_payload if m["file_id"] != source_file_id]
+    payload = {
+        "task": task, "model": model, "prompt": prompt, "seed": spec.seed, "media": media_payload,
+        "source_file_id": source_file_id, "system_instruction": spec.system_instruction, **fmt,
+    }
+    display_blocks = []
+    media_iter = iter(resolved)
+    for b in spec.blocks:
+        display_blocks.append(b if b["type"] == "text" else next(media_iter).display)
+    interaction_id = ids.interaction_id()
+    now = clock.now()
+    request_doc = {"input": display_blocks, "format": fmt, "echo": spec.echo, "task": task}
+    with runtime.db.begin() as conn:
+        conn.execute(insert(interactions).values(
+            id=interaction_id, tenant_id=tenant_id, model=model, status="queued", task=task,
+            previous_interaction_id=spec.previous_interaction_id, request=request_doc, store=spec.store,
+            created_at=now, updated_at=now,
+        ))
+        queue.enqueue(conn, interaction_id=interaction_id, tenant_id=tenant_id, payload=payload,
+                      max_attempts=runtime.settings.max_attempts)
+        events.append(conn, interaction_id, tenant_id, {"event_type": "interaction.created", "interaction": {
+            "id": interaction_id, "status": "queued", "object": "interaction", "model": model,
+            "created": clock.rfc3339(now), "updated": clock.rfc3339(now),
+        }})
+    if runtime.workers is not None:
+        runtime.workers.notify()
+    log.info("accepted %s task=%s tenant=%s", interaction_id, task, tenant_id)
+    return interaction_id
+
+
+def _get_row(runtime: "Runtime", tenant_id: str, interaction_id: str, conn=None):
+    query = select(interactions).where(interactions.c.id == interaction_id, interactions.c.tenant_id == tenant_id)
+    if conn is not None:
+        row = conn.execute(query).first()
+    else:
+        with runtime.db.connect().execution_options(readonly=True) as c:
+            row = c.execute(query).first()
+    if row is None:
+        raise NotFound(f"Interaction {interaction_id} not found.")
+    return row
+
+
+def get_row(runtime: "Runtime", tenant_id: str, interaction_id: str):
+    return _get_row(runtime, tenant_id, interaction_id)
+
+
+def status_of(runtime: "Runtime", tenant_id: str, interaction_id: str) -> str:
+    with runtime.db.connect().execution_options(readonly=True) as c:
+        status = c.execute(select(interactions.c.status).where(
+            interactions.c.id == interaction_id, interactions.c.tenant_id == tenant_id)).scalar()
+    if status is None:
+        raise NotFound(f"Interaction {interaction_id} not found.")
+    return status
+
+
+def cancel(runtime: "Runtime", tenant_id: str, interaction_id: str):
+    with runtime.db.begin() as conn:
+        _get_row(runtime, tenant_id, interaction_id, conn)
+        queue.cancel(conn, interaction_id, tenant_id)
+    return _get_row(runtime, tenant_id, interaction_id)
+
+
+def remove(runtime: "Runtime", tenant_id: str, interaction_id: str) -> None:
+    """Delete the interaction, its job and its events (a running render is cancelled first). Output files stay
+    until they expire or are deleted through the Files API."""
+    with runtime.db.begin() as conn:
+        _get_row(runtime, tenant_id, interaction_id, conn)
+        queue.cancel(conn, interaction_id, tenant_id)
+        conn.execute(delete(events_table).where(events_table.c.interaction_id == interaction_id))
+        conn.execute(delete(jobs).where(jobs.c.interaction_id == interaction_id))
+        conn.execute(delete(interactions).where(interactions.c.id == interaction_id,
+                                                interactions.c.tenant_id == tenant_id))
+
+
+def inline_video_data(runtime: "Runtime", tenant_id: str, file_id: str) -> tuple[str | None, int]:
+    """Base64 of an output video if it fits the inline cap, else (None, size)."""
+    with runtime.db.connect().execution_options(readonly=True) as conn:
+        row = conn.execute(select(files.c.blob_key, files.c.size_bytes)
+                           .where(files.c.id == file_id, files.c.tenant_id == tenant_id)).first()
+    if row is None or not row.blob_key or not runtime.blobs.exists(row.blob_key):
+        return None, 0
+    if row.size_bytes > runtime.settings.inline_output_cap_bytes:
+        return None, row.size_bytes
+    raw = b"".join(runtime.blobs.iter_range(row.blob_key))
+    return base64.b64encode(raw).decode(), row.size_bytes
+
+
+def render_video_block(runtime: "Runtime", tenant_id: str, block: dict) -> tuple[dict, str | None]:
+    """The public form of an output video block, and a note when inline delivery fell back to the uri."""
+    public = {k: v for k, v in block.items() if not k.startswith("_")}
+    if block.get("_delivery", "inline") != "inline":
+        return public, None
+    data, size = inline_video_data(runtime, tenant_id, block["_file_id"])
+    if data is None:
+        if size == 0:
+            return public, "The output video is no longer available (expired or deleted)."
+        cap_mb = runtime.settings.inline_output_cap_bytes / 1e6
+        return public, (f"The video is {size / 1e6:.1f} MB, above the {cap_mb:.0f} MB inline limit, so it is delivered "
+                        "by uri only: fetch it with client.files.download(file=<uri>).")
+    public["data"] = data
+    public.pop("uri", None)
+    return public, None
+
+
+def render(runtime: "Runtime", row, *, include_input: bool = False) -> dict:
+    """The Interaction resource as the SDK expects it (snake_case), with inline video data filled in."""
+    req = row.request or {}
+    out = {
+        "id": row.id, "object": "interaction", "model": row.model, "status": row.status,
+        "created": clock.rfc3339(row.created_at), "updated": clock.rfc3339(row.updated_at),
+    }
+    if row.previous_interaction_id:
+        out["previous_interaction_id"] = row.previous_interaction_id
+    steps = [{"type": "user_input", "content": req.get("input", [])}]
+    for step in row.outputs or []:
+        content, notes = [], []
+        for block in step.get("content", []):
+            if block.get("type") == "video":
+                public, note = render_video_block(runtime, row.tenant_id, block)
+                content.append(public)
+                if note:
+                    notes.append(note)
+            else:
+                content.append(block)
+        if notes:
+            content.append({"type": "text", "text": " ".join(notes)})
+        rendered = {k: v for k, v in step.items() if k != "content"}
+        rendered["content"] = content
+        steps.append(rendered)
+    out["steps"] = steps
+    out["usage"] = row.usage or {}
+    if row.errors:
+        out["errors"] = row.errors
+    if row.progress and row.status in ("queued", "in_progress"):
+        out["progress"] = row.progress
+    out["task"] = row.task
+    out.update(req.get("echo", {}))
+    if include_input:
+        out["input"] = req.get("input", [])
+    return out

@@ -1,0 +1,312 @@
+"""Turn a wire create-request (tolerant, Gemini-shaped JSON) into a strict, validated CreateSpec.
+
+Unknown fields are tolerated and logged; every known field with an invalid value is rejected with a message that
+names the field, because silently ignored options are what users of the hosted model complain about most.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+
+from omnireel.engines.base import ASPECT_RATIOS, MAX_DURATION_S, MIN_DURATION_S, RESOLUTIONS, TASKS
+from omnireel.errors import InvalidArgument
+
+log = logging.getLogger("omnireel.api")
+
+KNOWN_FIELDS = {
+    "model", "input", "previous_interaction_id", "background", "store", "stream", "generation_config",
+    "response_format", "response_modalities", "response_mime_type", "system_instruction", "safety_settings",
+    "labels", "webhook_config", "service_tier", "tools", "cached_content", "environment", "continuation_token",
+    "agent", "agent_config",
+}
+MEDIA_BLOCKS = ("image", "video", "audio", "document")
+STEP_TYPES = {
+    "user_input", "model_output", "thought", "function_call", "function_result", "code_execution_call",
+    "code_execution_result", "url_context_call", "url_context_result", "google_search_call", "google_search_result",
+}
+DELIVERIES = ("inline", "uri")
+SERVICE_TIERS = ("flex", "standard", "priority", "deferred")
+_LABEL_KEY = re.compile(r"[a-z][a-z0-9_-]{0,62}")
+_LABEL_VALUE = re.compile(r"[a-z0-9_-]{0,63}")
+_DURATION = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(s|sec|secs|seconds)?\s*")
+
+
+@dataclasses.dataclass
+class VideoFormat:
+    aspect_ratio: str | None = None
+    resolution: str | None = None
+    duration_s: float | None = None
+    delivery: str = "inline"
+
+
+@dataclasses.dataclass
+class CreateSpec:
+    model: str
+    blocks: list[dict]  # this turn's content blocks, validated
+    previous_interaction_id: str | None
+    background: bool
+    store: bool
+    stream: bool
+    task: str | None  # explicit task, or None to infer
+    seed: int
+    video: VideoFormat
+    system_instruction: str | None
+    labels: dict
+    echo: dict  # request fields echoed on the interaction resource
+
+
+def _bool(body: dict, name: str, default: bool) -> bool:
+    value = body.get(name, default)
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise InvalidArgument(f"Field '{name}' must be true or false.", field=name)
+    return value
+
+
+def parse_duration(value, field: str = "response_format.duration") -> float:
+    if isinstance(value, bool):
+        raise InvalidArgument(f"Invalid {field}: expected seconds such as \"8s\".", field=field)
+    if isinstance(value, (int, float)):
+        seconds = float(value)
+    elif isinstance(value, str) and _DURATION.fullmatch(value):
+        seconds = float(_DURATION.fullmatch(value).group(1))
+    else:
+        raise InvalidArgument(f"Invalid {field} {value!r}: expected seconds such as \"8s\" or \"8\".", field=field)
+    if not MIN_DURATION_S <= seconds <= MAX_DURATION_S:
+        raise InvalidArgument(
+            f"Invalid {field} {value!r}: must be between {MIN_DURATION_S} and {MAX_DURATION_S} seconds.", field=field
+        )
+    return seconds
+
+
+def _video_format(raw, field: str) -> VideoFormat:
+    fmt = VideoFormat()
+    allowed = {"type", "aspect_ratio", "resolution", "duration", "delivery", "gcs_uri", "mime_type"}
+    for key in raw:
+        if key not in allowed:
+            log.info("ignoring unknown field %s.%s", field, key)
+    if "aspect_ratio" in raw:
+        if raw["aspect_ratio"] not in ASPECT_RATIOS:
+            raise InvalidArgument(
+                f"Invalid {field}.aspect_ratio {raw['aspect_ratio']!r}: supported values are {', '.join(ASPECT_RATIOS)}.",
+                field=f"{field}.aspect_ratio",
+            )
+        fmt.aspect_ratio = raw["aspect_ratio"]
+    if "resolution" in raw:
+        if raw["resolution"] not in RESOLUTIONS:
+            raise InvalidArgument(
+                f"Invalid {field}.resolution {raw['resolution']!r}: supported values are {', '.join(RESOLUTIONS)}.",
+                field=f"{field}.resolution",
+            )
+        fmt.resolution = raw["resolution"]
+    if "duration" in raw:
+        fmt.duration_s = parse_duration(raw["duration"], f"{field}.duration")
+    if "delivery" in raw:
+        if raw["delivery"] not in DELIVERIES:
+            raise InvalidArgument(f"Invalid {field}.delivery {raw['delivery']!r}: use 'inline' or 'uri'.",
+                                  field=f"{field}.delivery")
+        fmt.delivery = raw["delivery"]
+    if raw.get("gcs_uri"):
+        raise InvalidArgument(f"{field}.gcs_uri is not supported: omnireel stores outputs as Files; use delivery 'uri'.",
+                              field=f"{field}.gcs_uri")
+    if raw.get("mime_type") not in (None, "video/mp4"):
+        raise InvalidArgument(f"Invalid {field}.mime_type {raw['mime_type']!r}: only video/mp4 is produced.")
+    return fmt
+
+
+def parse_response_format(raw) -> VideoFormat:
+    if raw is None:
+        return VideoFormat()
+    items = raw if isinstance(raw, list) else [raw]
+    video = None
+    for i, item in enumerate(items):
+        field = "response_format" if not isinstance(raw, list) else f"response_format[{i}]"
+        if not isinstance(item, dict):
+            raise InvalidArgument(f"{field} must be an object.", field=field)
+        kind = item.get("type", "video")
+        if kind == "video":
+            if video is not None:
+                raise InvalidArgument("response_format lists more than one video format; give exactly one.")
+            video = _video_format(item, field)
+        elif kind == "text":
+            continue  # the plan is always returned as text; nothing to configure
+        else:
+            raise InvalidArgument(
+                f"Unsupported {field}.type {kind!r}: this server produces video (with a text description).",
+                field=f"{field}.type",
+            )
+    return video or VideoFormat()
+
+
+def _content_block(block, field: str) -> dict:
+    if not isinstance(block, dict):
+        raise InvalidArgument(f"{field} must be a content object with a 'type'.", field=field)
+    kind = block.get("type")
+    if kind is None and "text" in block:
+        kind = "text"
+    if kind == "text":
+        text = block.get("text")
+        if not isinstance(text, str):
+            raise InvalidArgument(f"{field}.text must be a string.", field=f"{field}.text")
+        return {"type": "text", "text": text}
+    if kind in MEDIA_BLOCKS:
+        data, uri = block.get("data"), block.get("uri")
+        if not data and not uri:
+            raise InvalidArgument(f"{field}: a {kind} block needs 'data' (base64) or 'uri'.", field=field)
+        if data and uri:
+            raise InvalidArgument(f"{field}: give either 'data' or 'uri', not both.", field=field)
+        out = {"type": kind, "mime_type": block.get("mime_type")}
+        if data is not None:
+            if not isinstance(data, str):
+                raise InvalidArgument(f"{field}.data must be a base64 string.", field=f"{field}.data")
+            out["data"] = data
+        else:
+            if not isinstance(uri, str):
+                raise InvalidArgument(f"{field}.uri must be a string.", field=f"{field}.uri")
+            out["uri"] = uri
+        if block.get("name"):
+            out["name"] = str(block["name"])[:256]
+        return out
+    raise InvalidArgument(
+        f"Unsupported {field}.type {kind!r}: use text, image, video, audio or document.", field=f"{field}.type"
+    )
+
+
+def parse_input(raw) -> list[dict]:
+    """This turn's content blocks, from any of the SDK's input forms (string, block, list of blocks, steps)."""
+    if raw is None:
+        return []
+    if isinstance(raw, str):
+        return [{"type": "text", "text": raw}]
+    if isinstance(raw, dict):
+        if raw.get("type") in STEP_TYPES:
+            raw = [raw]
+        else:
+            return [_content_block(raw, "input")]
+    if not isinstance(raw, list):
+        raise InvalidArgument("Field 'input' must be a string, a content object, or a list.", field="input")
+    if raw and all(isinstance(s, dict) and s.get("type") in STEP_TYPES for s in raw):
+        # A transcript: this turn is the last user_input step; earlier turns are context we do not re-render.
+        user_steps = [s for s in raw if s.get("type") == "user_input"]
+        if not user_steps:
+            raise InvalidArgument("input lists steps but no user_input step.", field="input")
+        step = user_steps[-1]
+        index = raw.index(step)
+        content = step.get("content") or []
+        if isinstance(content, (str, dict)):
+            content = [content]
+        return [
+            {"type": "text", "text": c} if isinstance(c, str) else _content_block(c, f"input[{index}].content[{j}]")
+            for j, c in enumerate(content)
+        ]
+    return [
+        {"type": "text", "text": c} if isinstance(c, str) else _content_block(c, f"input[{i}]")
+        for i, c in enumerate(raw)
+    ]
+
+
+def _labels(raw) -> dict:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise InvalidArgument("Field 'labels' must be an object of string keys and values.", field="labels")
+    if len(raw) > 64:
+        raise InvalidArgument("Field 'labels' has more than 64 entries.", field="labels")
+    for key, value in raw.items():
+        if not isinstance(key, str) or not _LABEL_KEY.fullmatch(key):
+            raise InvalidArgument(
+                f"Invalid label key {key!r}: 1-63 lowercase letters, digits, '_' or '-', starting with a letter.",
+                field="labels",
+            )
+        if not isinstance(value, str) or not _LABEL_VALUE.fullmatch(value):
+            raise InvalidArgument(
+                f"Invalid value for label {key!r}: up to 63 lowercase letters, digits, '_' or '-'.", field="labels"
+            )
+    return dict(raw)
+
+
+def _generation_config(raw) -> tuple[str | None, int]:
+    if raw is None:
+        return None, 0
+    if not isinstance(raw, dict):
+        raise InvalidArgument("Field 'generation_config' must be an object.", field="generation_config")
+    task = None
+    video_config = raw.get("video_config")
+    if video_config is not None:
+        if not isinstance(video_config, dict):
+            raise InvalidArgument("generation_config.video_config must be an object.")
+        task = video_config.get("task")
+        if task is not None and task not in TASKS:
+            raise InvalidArgument(
+                f"Invalid generation_config.video_config.task {task!r}: supported tasks are {', '.join(TASKS)}.",
+                field="generation_config.video_config.task",
+            )
+    seed = raw.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
+        raise InvalidArgument("generation_config.seed must be a non-negative integer.", field="generation_config.seed")
+    if raw.get("image_config"):
+        raise InvalidArgument("generation_config.image_config does not apply: this server produces video.")
+    return task, seed
+
+
+def parse_create(body) -> CreateSpec:
+    if not isinstance(body, dict):
+        raise InvalidArgument("The request body must be a JSON object.")
+    for key in body:
+        if key not in KNOWN_FIELDS:
+            log.info("ignoring unknown request field %r", key)
+    if body.get("agent") or body.get("agent_config"):
+        raise InvalidArgument("Agent interactions are not supported; pass 'model'.", field="agent")
+    if body.get("continuation_token"):
+        raise InvalidArgument("continuation_token is not supported: this server never issues one.",
+                              field="continuation_token")
+    if body.get("tools"):
+        raise InvalidArgument("Field 'tools' is not supported for video generation.", field="tools")
+    model = body.get("model")
+    if not isinstance(model, str) or not model:
+        raise InvalidArgument("Field 'model' is required.", field="model")
+    blocks = parse_input(body.get("input"))
+    previous = body.get("previous_interaction_id")
+    if previous is not None and (not isinstance(previous, str) or not previous):
+        raise InvalidArgument("Field 'previous_interaction_id' must be an interaction id string.",
+                              field="previous_interaction_id")
+    task, seed = _generation_config(body.get("generation_config"))
+    modalities = body.get("response_modalities")
+    if modalities is not None:
+        if not isinstance(modalities, list) or not all(isinstance(m, str) for m in modalities):
+            raise InvalidArgument("response_modalities must be a list of strings.", field="response_modalities")
+        lowered = {m.lower() for m in modalities}
+        if "video" not in lowered:
+            raise InvalidArgument("response_modalities must include 'video': this server produces video.",
+                                  field="response_modalities")
+        if lowered - {"video", "text", "audio"}:
+            raise InvalidArgument(
+                f"Unsupported response_modalities {sorted(lowered - {'video', 'text', 'audio'})}: video outputs "
+                "carry audio and a text description.", field="response_modalities")
+    tier = body.get("service_tier")
+    if tier is not None and tier not in SERVICE_TIERS:
+        raise InvalidArgument(f"Invalid service_tier {tier!r}: use one of {', '.join(SERVICE_TIERS)}.",
+                              field="service_tier")
+    system_instruction = body.get("system_instruction")
+    if system_instruction is not None and not isinstance(system_instruction, str):
+        raise InvalidArgument("system_instruction must be a string.", field="system_instruction")
+    safety = body.get("safety_settings")
+    if safety is not None and not isinstance(safety, list):
+        raise InvalidArgument("safety_settings must be a list.", field="safety_settings")
+    background = _bool(body, "background", False)
+    store = _bool(body, "store", True)
+    stream = _bool(body, "stream", False)
+    if background and not store:
+        raise InvalidArgument("background=true needs store=true: a background result must be stored to be fetched.",
+                              field="store")
+    echo = {k: body[k] for k in ("response_format", "generation_config", "labels", "system_instruction",
+                                  "safety_settings", "service_tier", "response_modalities", "webhook_config")
+            if body.get(k) is not None}
+    return CreateSpec(
+        model=model, blocks=blocks, previous_interaction_id=previous, background=background, store=store,
+        stream=stream, task=task, seed=seed, video=parse_response_format(body.get("response_format")),
+        system_instruction=system_instruction, labels=_labels(body.get("labels")), echo=echo,
+    )
