@@ -1,0 +1,88 @@
+"""Test helpers shared by media and engine tests: decode an output completely, read its audio, OCR a frame."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from omnireel.media.decode import iter_frames
+
+
+def has_tesseract() -> bool:
+    if shutil.which("tesseract") is None:
+        return False
+    try:
+        import pytesseract  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+needs_tesseract = pytest.mark.skipif(not has_tesseract(), reason="tesseract OCR is not installed")
+
+
+def decode_all(path: Path) -> dict:
+    """Decode every video frame and audio sample of an MP4; returns counts, sizes, stream facts and the audio."""
+    with av.open(str(path)) as c:
+        v = c.streams.video[0]
+        info = {
+            "fps": float(v.average_rate),
+            "codec": v.codec_context.name,
+            "pix_fmt": v.codec_context.pix_fmt,
+            "audio_codec": c.streams.audio[0].codec_context.name if c.streams.audio else None,
+            "sample_rate": c.streams.audio[0].codec_context.sample_rate if c.streams.audio else None,
+            "channels": c.streams.audio[0].codec_context.channels if c.streams.audio else 0,
+        }
+    frames = 0
+    size = None
+    last_time = 0.0
+    with av.open(str(path)) as c:
+        for f in c.decode(video=0):
+            frames += 1
+            size = (f.width, f.height)
+            last_time = float(f.time)
+    audio = read_audio(path)
+    info.update(frames=frames, size=size, duration=last_time + 1 / info["fps"], audio=audio)
+    return info
+
+
+def read_audio(path: Path) -> np.ndarray:
+    """All decoded audio as float32 (channels, n); empty when there is no audio stream."""
+    chunks = []
+    with av.open(str(path)) as c:
+        if not c.streams.audio:
+            return np.zeros((0, 0), np.float32)
+        for f in c.decode(audio=0):
+            chunks.append(f.to_ndarray().reshape(f.layout.nb_channels if f.format.is_planar else 1, -1))
+    return np.concatenate(chunks, axis=1).astype(np.float32)
+
+
+def frame_at(path: Path, index: int) -> np.ndarray:
+    for i, f in enumerate(iter_frames(path)):
+        if i == index:
+            return f
+    raise IndexError(index)
+
+
+def ocr(rgb: np.ndarray) -> str:
+    """Read light text from a frame: keep near-white pixels (the engine draws titles white with a dark outline),
+    drop specks smaller than a glyph stroke, upscale small frames, and OCR as a block. Returns the words joined
+    by single spaces."""
+    import cv2
+    import pytesseract
+    from PIL import Image
+
+    mask = (rgb.min(axis=2) > 200).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    min_area = max(6, rgb.shape[0] * rgb.shape[1] // 40000)
+    keep = np.zeros(n, bool)
+    keep[1:] = stats[1:, cv2.CC_STAT_AREA] >= min_area
+    clean = np.where(keep[labels], 0, 255).astype(np.uint8)
+    if rgb.shape[0] < 700:
+        clean = cv2.resize(clean, None, fx=2, fy=2, interpolation=cv2.INTER_NEAREST)
+    text = pytesseract.image_to_string(Image.fromarray(clean), config="--psm 6")
+    return " ".join(text.split())

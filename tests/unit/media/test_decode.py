@@ -1,0 +1,125 @@
+"""Decoding: frame streams (with resampling to 24 fps) and untrusted images through the allowlist."""
+
+from __future__ import annotations
+
+import io
+from fractions import Fraction
+
+import av
+import numpy as np
+import pytest
+from PIL import Image
+
+from omnireel.errors import InvalidMedia
+from omnireel.media.decode import iter_frames, read_image
+
+
+def _write_numbered(path, fps, n, size=64):
+    # Each frame's brightness encodes its index, so the resampler's choices can be checked after decoding.
+    with av.open(str(path), "w") as c:
+        s = c.add_stream("libx264", rate=Fraction(fps).limit_denominator(1001))
+        s.width = s.height = size
+        s.pix_fmt = "yuv420p"
+        s.options = {"crf": "1"}
+        for i in range(n):
+            f = av.VideoFrame.from_ndarray(np.full((size, size, 3), i * 2, np.uint8), format="rgb24")
+            f.pts = None
+            for p in s.encode(f):
+                c.mux(p)
+        for p in s.encode(None):
+            c.mux(p)
+
+
+def test_iter_frames_native_rate(tmp_path):
+    p = tmp_path / "a.mp4"
+    _write_numbered(p, 24, 30)
+    frames = list(iter_frames(p))
+    assert len(frames) == 30 and frames[0].shape == (64, 64, 3) and frames[0].dtype == np.uint8
+
+
+@pytest.mark.parametrize("src_fps,n", [(25, 50), (30, 60), (12, 24)])
+def test_resample_to_24_keeps_duration_and_order(tmp_path, src_fps, n):
+    p = tmp_path / "src.mp4"
+    _write_numbered(p, src_fps, n)
+    out = list(iter_frames(p, fps=24))
+    expected = round(n / src_fps * 24)
+    assert abs(len(out) - expected) <= 1
+    idx = [int(round(f.mean() / 2)) for f in out]
+    assert idx == sorted(idx)  # time never runs backwards
+    # Output frame k shows the source frame on screen at k/24 s.
+    for k in (0, len(out) // 2, len(out) - 1):
+        assert abs(idx[k] - int(k / 24 * src_fps + 1e-6)) <= 1
+
+
+def _save(img: Image.Image, fmt: str, **kw) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, fmt, **kw)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP", "GIF", "BMP", "TIFF"])
+def test_allowlisted_formats_decode_to_rgb(tmp_path, fmt):
+    p = tmp_path / f"img.{fmt.lower()}"
+    p.write_bytes(_save(Image.new("RGB", (40, 30), (10, 200, 30)), fmt))
+    arr = read_image(p)
+    assert arr.shape == (30, 40, 3) and arr.dtype == np.uint8
+    assert abs(int(arr[15, 20, 1]) - 200) < 12
+
+
+@pytest.mark.parametrize("fmt", ["ICO", "PCX", "TGA", "PPM"])
+def test_other_formats_are_refused(tmp_path, fmt):
+    p = tmp_path / "img.bin"
+    p.write_bytes(_save(Image.new("RGB", (32, 32), (1, 2, 3)), fmt))
+    with pytest.raises(InvalidMedia, match="not a supported format"):
+        read_image(p)
+
+
+def test_alpha_is_kept(tmp_path):
+    p = tmp_path / "a.png"
+    im = Image.new("RGBA", (20, 10), (255, 0, 0, 0))
+    im.putpixel((5, 5), (0, 255, 0, 255))
+    p.write_bytes(_save(im, "PNG"))
+    arr = read_image(p)
+    assert arr.shape == (10, 20, 4) and arr[5, 5, 3] == 255 and arr[0, 0, 3] == 0
+
+
+def test_pixel_cap_is_enforced_before_decoding(tmp_path):
+    p = tmp_path / "big.png"
+    p.write_bytes(_save(Image.new("L", (3000, 2000)), "PNG"))
+    with pytest.raises(InvalidMedia, match="too large"):
+        read_image(p, max_pixels=1_000_000)
+
+
+def test_decompression_bomb_is_an_error(tmp_path, monkeypatch):
+    p = tmp_path / "bomb.png"
+    p.write_bytes(_save(Image.new("L", (200, 200)), "PNG"))
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 10_000)  # 40,000 px is now a "bomb" warning for Pillow
+    with pytest.raises(InvalidMedia, match="too large"):
+        read_image(p)
+
+
+def test_exif_orientation_is_applied(tmp_path):
+    im = Image.new("RGB", (40, 20), (0, 0, 255))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° clockwise on display
+    p = tmp_path / "rot.jpg"
+    p.write_bytes(_save(im, "JPEG", exif=exif))
+    assert read_image(p).shape == (40, 20, 3)
+
+
+def test_corrupt_and_missing_images(tmp_path):
+    good = _save(Image.new("RGB", (64, 64), (9, 9, 9)), "PNG")
+    p = tmp_path / "trunc.png"
+    p.write_bytes(good[: len(good) // 2])
+    with pytest.raises(InvalidMedia) as err:
+        read_image(p)
+    assert str(tmp_path) not in str(err.value)  # no paths or library text echoed
+    with pytest.raises(InvalidMedia):
+        read_image(tmp_path / "missing.png")
+
+
+def test_iter_frames_rejects_non_video(tmp_path):
+    p = tmp_path / "x.mp4"
+    p.write_bytes(b"\x00" * 100)
+    with pytest.raises(InvalidMedia):
+        list(iter_frames(p))
