@@ -66,7 +66,7 @@ def render_text_sprite(
     font: ImageFont.FreeTypeFont,
     *,
     color: tuple[int, int, int] = (255, 255, 255),
-    plate: tuple[int, int, int, int] | None = (10, 12, 18, 200),
+    plate: tuple[int, int, int, int] | None = (10, 12, 18, 215),
     align: str = "center",
     shadow: bool = True,
 ) -> np.ndarray:

@@ -69,18 +69,30 @@ def frame_at(path: Path, index: int) -> np.ndarray:
 
 
 def ocr(rgb: np.ndarray) -> str:
-    """Read light text from a frame: keep near-white pixels (the engine draws titles white with a dark outline),
-    drop specks smaller than a glyph stroke, upscale small frames, and OCR as a block. Returns the words joined
-    by single spaces."""
+    """Read the engine's titles from a frame. Titles are white glyphs with a black stroke on a dark plate, so: find
+    the dark plates, keep near-white components inside them that touch the dark outline, drop specks, upscale
+    small frames, and OCR as a block. Returns the words joined by single spaces."""
     import cv2
     import pytesseract
     from PIL import Image
 
-    mask = (rgb.min(axis=2) > 200).astype(np.uint8)
+    h, w = rgb.shape[:2]
+    dark = (rgb.max(axis=2) < 90).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    plates = np.zeros((h, w), bool)
+    for i in range(1, n):
+        x, y, bw, bh, area = stats[i]
+        if area >= h * w // 200:
+            # Inset past the plate's rounded corners, where the bright backdrop shows through.
+            m = max(2, int(min(bw, bh) * 0.1))
+            plates[y + m : y + bh - m, x + m : x + bw - m] = True
+    mask = ((rgb.min(axis=2) > 200) & plates).astype(np.uint8)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    min_area = max(6, rgb.shape[0] * rgb.shape[1] // 40000)
+    min_area = max(6, h * w // 40000)
     keep = np.zeros(n, bool)
     keep[1:] = stats[1:, cv2.CC_STAT_AREA] >= min_area
+    outline = cv2.dilate((rgb.max(axis=2) < 70).astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    keep &= np.bincount(labels[outline & (mask > 0)], minlength=n) >= 3
     clean = np.where(keep[labels], 0, 255).astype(np.uint8)
     if rgb.shape[0] < 700:
         clean = cv2.resize(clean, None, fx=2, fy=2, interpolation=cv2.INTER_NEAREST)
