@@ -20,7 +20,7 @@ class Runtime:
         settings.validate()
         self.settings = settings
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        self.db = dbmod.make_engine(settings.db_url)
+        self.db = dbmod.make_database(settings.db_url)
         dbmod.migrate(settings.db_url)
         self.blobs = DiskBlobStore(settings.blob_dir)
         self.engines = EngineRegistry.from_settings(settings)

@@ -193,3 +193,18 @@ def test_download_range_requests(server):
     assert unsatisfiable.status_code == 416
     assert unsatisfiable.headers["content-range"] == f"bytes */{size}"
     assert httpx.get(url, headers={**headers, "Range": "bytes=0-1,5-9"}).content == data  # multi-range: whole file
+
+
+def test_async_client_upload(server):
+    import asyncio
+
+    client = sdk_client(server)
+    data = noise_png(seed=21)
+
+    async def go():
+        uploaded = await client.aio.files.upload(file=io.BytesIO(data), config={"mime_type": "image/png"})
+        return uploaded, await client.aio.files.get(name=uploaded.name)
+
+    uploaded, fetched = asyncio.run(go())
+    assert uploaded.state.name == fetched.state.name == "ACTIVE"
+    assert fetched.size_bytes == len(data)

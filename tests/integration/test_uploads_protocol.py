@@ -180,3 +180,22 @@ def test_empty_or_unrecognised_content_is_rejected(server, data):
     assert r.status_code in (400, 415)
     assert r.headers[STATUS] == "final"
     assert query(url).status_code == 404  # a finalize that can never succeed frees the session
+
+
+def test_bytes_of_an_interrupted_chunk_are_kept_for_resume(server):
+    import socket
+
+    data = noise_png(seed=5)
+    url = httpx.URL(session(server, data))
+    head = (f"POST {url.raw_path.decode()} HTTP/1.1\r\nHost: {url.host}:{url.port}\r\n"
+            f"X-Goog-Upload-Command: upload, finalize\r\nX-Goog-Upload-Offset: 0\r\n"
+            f"Content-Length: {len(data)}\r\n\r\n").encode()
+    with socket.create_connection((url.host, url.port)) as sock:
+        sock.sendall(head + data[:3000])
+        time.sleep(0.3)  # let the server store what it got before the connection drops
+    time.sleep(0.3)
+    received = int(query(str(url)).headers["x-goog-upload-size-received"])
+    assert received == 3000  # what arrived is durable and reported; the chunk was not finalized
+    done = chunk(str(url), data[received:], received, "upload, finalize")
+    assert done.status_code == 200
+    assert base64.b64decode(done.json()["file"]["sha256Hash"]).decode() == hashlib.sha256(data).hexdigest()

@@ -19,7 +19,7 @@ def _db(data_dir: Optional[Path]):
     settings = Settings.from_env(data_dir=data_dir)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     dbmod.migrate(settings.db_url)
-    return dbmod.make_engine(settings.db_url)
+    return dbmod.make_database(settings.db_url)
 
 
 DataDir = typer.Option(None, "--data-dir", help="Data directory (default ./omnireel-data; env OMNIREEL_DATA_DIR).")

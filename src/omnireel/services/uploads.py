@@ -395,7 +395,9 @@ def _finalize(runtime: "Runtime", row, live: _Live) -> dict:
         raise InvalidArgument(f"The declared mime type is {row.declared_mime} but the content is {sniffed}.",
                               field="mime_type")
     sha256 = live.hasher.hexdigest() if live.hashed == size and source == part else _sha256_of(source)
-    video_metadata, error = _probe_video(source, sniffed) if media_types.kind_of(sniffed) == "video" else (None, None)
+    video_metadata, error = (None, None)
+    if media_types.kind_of(sniffed) == "video":
+        video_metadata, error = _probe_video(source, sniffed, settings.max_image_pixels)
     if source == part:
         _guard_disk(lambda: runtime.blobs.put_file(key, part))
     with runtime.db.begin() as conn:
@@ -424,7 +426,7 @@ _DEMUXERS = {"video/mp4": "mov", "video/quicktime": "mov", "video/webm": "matros
 _VIDEO_CODECS = {"h264", "hevc", "vp8", "vp9", "av1", "mpeg4"}
 
 
-def _probe_video(path: Path, mime: str) -> tuple[dict | None, dict | None]:
+def _probe_video(path: Path, mime: str, max_pixels: int) -> tuple[dict | None, dict | None]:
     """(videoMetadata, error): the duration of a decodable video, or a google.rpc.Status saying why it is not."""
     import av
 
@@ -438,6 +440,10 @@ def _probe_video(path: Path, mime: str) -> tuple[dict | None, dict | None]:
             codec = stream.codec_context.name
             if codec not in _VIDEO_CODECS:
                 return None, _rpc_error(f"Video codec {codec} is not supported.")
+            width, height = stream.codec_context.width or 0, stream.codec_context.height or 0
+            if width * height > max_pixels:
+                # Checked before decoding: a forged SPS must not make us allocate a gigantic frame.
+                return None, _rpc_error(f"The video is {width}x{height}; at most {max_pixels} pixels per frame.")
             if next(container.decode(stream), None) is None:
                 return None, _rpc_error("The video has no decodable frames.")
             if stream.duration is not None and stream.time_base is not None:

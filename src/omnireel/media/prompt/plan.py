@@ -1,0 +1,99 @@
+"""The shot plan: what the builtin engine understood from a prompt, and its rendering as text for the user."""
+
+from __future__ import annotations
+
+import dataclasses
+
+
+@dataclasses.dataclass(frozen=True)
+class CameraMove:
+    kind: str  # static | push_in | pull_out | pan | tilt | orbit | dolly_zoom | handheld | crash_zoom
+    direction: str | None = None  # left/right for pan, up/down for tilt
+    speed: str = "slow"  # slow | medium | fast
+
+
+@dataclasses.dataclass(frozen=True)
+class TextItem:
+    text: str  # verbatim, exactly as quoted
+    position: str = "center"  # center | top | bottom | lower_third | upper_third
+    beat: int | None = None  # index into ShotPlan.beats when the quote sits inside a timed beat
+
+
+@dataclasses.dataclass(frozen=True)
+class Beat:
+    start_s: float
+    end_s: float
+    description: str
+    camera: CameraMove | None = None
+    texts: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class ShotPlan:
+    prompt: str
+    subject: str | None = None
+    action: str | None = None
+    camera: CameraMove = CameraMove("push_in")
+    camera_explicit: bool = False  # False: the default move was chosen because the prompt named none
+    shot_size: str | None = None
+    continuous: bool = True  # one continuous shot (True) or several shots (False)
+    scene: str | None = None
+    lighting: tuple[str, ...] = ()
+    style: tuple[str, ...] = ()
+    preserve: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    beats: tuple[Beat, ...] = ()
+    roles: dict[str, int] = dataclasses.field(default_factory=dict)  # role -> 0-based image index
+    texts: tuple[TextItem, ...] = ()
+    photoreal: bool = False  # describes subjects the builtin engine cannot draw
+    content_changes: tuple[str, ...] = ()  # phrases asking to repaint/replace/remove subject pixels
+    palette: str = ""
+    mood: str = ""
+
+    @property
+    def quoted(self) -> tuple[str, ...]:
+        return tuple(t.text for t in self.texts)
+
+
+def _fmt_camera(c: CameraMove) -> str:
+    name = c.kind.replace("_", " ")
+    if c.direction:
+        name += f" {c.direction}"
+    return f"{c.speed} {name}" if c.kind not in ("static", "handheld") else name
+
+
+def describe(plan: ShotPlan, *, task: str, duration_s: float, size: tuple[int, int], notes: list[str] = ()) -> str:
+    """The plan as a short, readable text block for the output: what was understood and what was rendered."""
+    lines = [f"Shot plan (builtin engine, {task}):"]
+    if plan.subject:
+        lines.append(f"- Subject: {plan.subject}")
+    if plan.action:
+        lines.append(f"- Action: {plan.action}")
+    cam = _fmt_camera(plan.camera) + ("" if plan.camera_explicit else " (default; none named in the prompt)")
+    lines.append(f"- Camera: {cam}; " + ("one continuous shot" if plan.continuous else "multi-shot"))
+    if plan.shot_size:
+        lines.append(f"- Framing: {plan.shot_size}")
+    if plan.scene:
+        lines.append(f"- Scene: {plan.scene}")
+    if plan.lighting:
+        lines.append(f"- Lighting: {', '.join(plan.lighting)}")
+    if plan.style:
+        lines.append(f"- Style: {', '.join(plan.style)}")
+    if plan.preserve:
+        lines.append(f"- Preserve: {'; '.join(plan.preserve)}")
+    if plan.exclude:
+        lines.append(f"- Exclude: {'; '.join(plan.exclude)}")
+    if plan.roles:
+        roles = ", ".join(f"{r} = image {i + 1}" for r, i in sorted(plan.roles.items(), key=lambda kv: kv[1]))
+        lines.append(f"- Image roles: {roles}")
+    for i, b in enumerate(plan.beats):
+        extra = f" [camera: {_fmt_camera(b.camera)}]" if b.camera else ""
+        lines.append(f"- Beat {i + 1} [{b.start_s:g}-{b.end_s:g}s]: {b.description}{extra}")
+    if plan.texts:
+        lines.append("- On-screen text (exact): " + "; ".join(f'"{t.text}" ({t.position})' for t in plan.texts))
+    if plan.palette or plan.mood:
+        lines.append(f"- Look and sound: {plan.palette} palette; {plan.mood} music bed")
+    w, h = size
+    lines.append(f"- Output: {w}x{h}, 24 fps, {duration_s:g} s, H.264 + AAC")
+    lines.extend(f"Note: {n}" for n in notes)
+    return "\n".join(lines)
