@@ -39,7 +39,9 @@ class JobContext:
         self.check_cancelled()
         fraction = min(1.0, max(0.0, float(fraction)))
         now = time.monotonic()
-        if stage == self._last_stage and (now - self._last_sent < MIN_INTERVAL_S or fraction - self._last_fraction < MIN_STEP):
+        throttled = now - self._last_sent < MIN_INTERVAL_S or fraction - self._last_fraction < MIN_STEP
+        # The end of a stage is always reported, so a stream never stalls at some odd percentage.
+        if stage == self._last_stage and throttled and not (fraction >= 1.0 > self._last_fraction):
             return
         elapsed = now - self._started
         eta = round(elapsed * (1 - fraction) / fraction, 1) if fraction > 0.02 else None

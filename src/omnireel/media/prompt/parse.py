@@ -18,7 +18,8 @@ _BEAT = re.compile(
 )
 _TAG = re.compile(r"<\s*(FIRST_FRAME|LAST_FRAME|IMAGE_REF_(\d+))\s*>", re.IGNORECASE)
 _LEADS = re.compile(
-    r"^(?:please\s+)?(?:use (?:this|the) image as (?:a |the )?(?:reference|starting frame|first frame)"
+    r"^(?:please\s+)?(?:(?:animate|bring)\s+(?:this|the|my|our)\s+(?:product\s+)?(?:still|image|photo|picture|shot)"
+    r"(?:\s+to life)?\s*[:,-]?\s*)?(?:use (?:this|the) image as (?:a |the )?(?:reference|starting frame|first frame)"
     r"(?: and| to)?\s*)?(?:(?:generate|create|make|render|produce|animate|show|film)\s+)?(?:me\s+)?"
     r"(?:(?:a|an)\s+)?(?:(?:short\s+)?(?:video|clip|shot|scene|animation)\s+(?:of|showing|where|in which)\s+)?",
     re.IGNORECASE,
@@ -95,9 +96,15 @@ def _beats(prompt: str) -> tuple[list[tuple[float, float, str]], str]:
     for i, m in enumerate(marks):
         end = marks[i + 1].start() if i + 1 < len(marks) else len(prompt)
         start_s, end_s = float(m.group(1)), float(m.group(2))
+        text = prompt[m.end() : end].strip(" \n,;")
+        tail = ""
+        if i + 1 == len(marks):
+            # Sentences after the last beat usually speak about the whole video ("Keep the logo unchanged.").
+            parts = re.split(r"(?<=[.!?])\s+", text, maxsplit=1)
+            text, tail = parts[0], (parts[1] if len(parts) > 1 else "")
         if end_s > start_s:
-            beats.append((start_s, end_s, prompt[m.end() : end].strip(" \n,;")))
-    return beats, prompt[: marks[0].start()]
+            beats.append((start_s, end_s, text))
+    return beats, (prompt[: marks[0].start()] + " " + tail).strip()
 
 
 def _roles(prompt: str, image_count: int) -> dict[str, int]:
@@ -122,10 +129,21 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
+_CAMERA_WORDS = re.compile(
+    r"(?:\b(?:slow|slowly|gentle|fast|quick|smooth|subtle|steady|the|a)\s+)*(?:camera\s+)?(?:"
+    + "|".join(re.escape(p.strip()) for _, ps in vocab.CAMERA_MOVES for p in ps if len(p.strip()) > 3)
+    + r")(?:\s+(?:left|right|up|down|shot|move|movement|around|across|on|over|to))*\b",
+    re.I,
+)
+
+
 def _subject_action(body: str) -> tuple[str | None, str | None]:
     first = re.split(r"(?<=[.!?])\s|\n", body.strip(), maxsplit=1)[0]
     first = _QUOTED.sub(" ", first)
     first = _LEADS.sub("", first.strip()).strip(" .,:;")
+    # Camera directions are not the subject: "gentle pan left across the cup" is about the cup.
+    first = " ".join(_CAMERA_WORDS.sub(" ", first).split()).strip(" .,:;")
+    first = re.sub(r"^(?:across|over|around|through|along|on|of|to)\s+", "", first, flags=re.I)
     if not first:
         return None, None
     words = first.split()
@@ -176,6 +194,18 @@ def _photoreal(subject: str | None, action: str | None, scene: str | None, promp
     return has_noun(scene) and not any(g in unquoted for g in vocab.GRAPHIC_WORDS)
 
 
+def _content_changes(low: str) -> tuple[str, ...]:
+    found = []
+    for phrase in vocab.CONTENT_CHANGES:
+        for m in re.finditer(re.escape(phrase), low):
+            before = low[max(0, m.start() - 14) : m.start()]
+            # "do not change the logo" is a preserve instruction, not a change.
+            if not re.search(r"\b(?:not|n't|never|without|no)\s*$", before):
+                found.append(low[m.start() : m.start() + len(phrase) + 30].split(".")[0].split(",")[0].strip())
+                break
+    return tuple(dict.fromkeys(found))
+
+
 def parse(prompt: str, *, image_count: int = 0, duration_s: float = 8.0) -> ShotPlan:
     """Read `prompt` into a ShotPlan. Beats are clipped to the duration; quoted text is kept verbatim."""
     prompt = prompt or ""
@@ -197,7 +227,7 @@ def parse(prompt: str, *, image_count: int = 0, duration_s: float = 8.0) -> Shot
     )
     multi = any(w in low for w in ("multi-shot", "multiple shots", "several shots", "cuts to", "cut to", "montage", "sequence of shots", "shot 2", "series of shots"))
     single = any(w in low for w in ("continuous shot", "single shot", "one take", "one shot", "oner", "single take", "continuous"))
-    changes = tuple(p.strip() for p in vocab.CONTENT_CHANGES if p in low)
+    changes = _content_changes(low)
     return ShotPlan(
         prompt=prompt,
         subject=subject,

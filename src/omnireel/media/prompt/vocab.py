@@ -74,9 +74,10 @@ GRAPHIC_WORDS = (
 # Instructions that change a subject's pixels (recolour, replace, remove, add): beyond moving, scaling and
 # lighting, so image-based tasks refuse them with a specific message instead of silently ignoring them.
 CONTENT_CHANGES = (
-    "make the", "turn the", "change the", "replace the", "remove the", "erase the", "add a ", "add an ",
-    "recolor", "recolour", "paint the", "swap the", "transform the", "turn it into", "invisible", "morph into",
-    "put a hat", "give the", "dress the",
+    "turn the", "change the", "replace the", "remove the", "erase the", "delete the", "add a ", "add an ",
+    "recolor", "recolour", "repaint", "paint the", "swap the", "transform the", "turn it into", "invisible",
+    "morph into", "make it red", "make it blue", "make it green", "change its color", "change its colour",
+    "dress the", "put a hat",
 )
 
 # Verbs that mark where a subject ends and its action begins ("A marble | rolling fast on a track").
