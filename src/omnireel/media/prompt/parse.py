@@ -151,7 +151,7 @@ def _subject_action(body: str) -> tuple[str | None, str | None]:
     cut = next((i for i, w in enumerate(words) if i > 0 and w.lower().strip(",") in verbs), None)
     if cut is None:
         return first.split(",")[0].strip() or None, None
-    subject = " ".join(words[:cut]).strip(" ,")
+    subject = " ".join(words[:cut]).split(",")[0].strip(" ,")
     action = re.split(r"[,;]", " ".join(words[cut:]))[0].strip()
     if action.split()[0].lower() in ("is", "are") and len(action.split()) > 1:
         action = " ".join(action.split()[1:])
