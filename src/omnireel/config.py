@@ -37,6 +37,7 @@ class Settings:
     sweep_interval_s: float = 10.0
     max_attempts: int = 3
     job_timeout_s: float = 900.0
+    shutdown_grace_s: float = 30.0  # on SIGTERM, running renders get this long before they are released
     # files
     file_ttl_s: float = 48 * 3600.0
     upload_session_ttl_s: float = 7 * 24 * 3600.0

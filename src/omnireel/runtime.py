@@ -39,9 +39,9 @@ class Runtime:
         if self._start_workers:
             self.workers.start()
 
-    def stop(self, grace_s: float = 30.0) -> None:
+    def stop(self) -> None:
         if self.workers is not None:
-            self.workers.stop(grace_s)
+            self.workers.stop(self.settings.shutdown_grace_s)
         self.db.dispose()
         if self._lock_fd is not None:
             os.close(self._lock_fd)

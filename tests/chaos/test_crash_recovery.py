@@ -101,3 +101,29 @@ def test_expired_lease_is_requeued_by_the_reaper(server_factory):
     assert result.status == "completed"
     with _db(server) as db:
         assert db.execute("select count(*) from files where source='GENERATED'").fetchone()[0] == 1
+
+
+def test_sigterm_releases_running_jobs_which_finish_after_restart(tmp_path):
+    data_dir = tmp_path / "data"
+    env = {"OMNIREEL_WORKERS": "2", "OMNIREEL_SHUTDOWN_GRACE_S": "1"}
+    server = Server(data_dir=data_dir, port=free_port(), env=env).start()
+    client = sdk_client(server)
+    ids = [client.interactions.create(model="omnireel-fake", input=f"[sleep=20] {i}", background=True,
+                                      response_format=FMT).id for i in range(2)]
+    deadline = time.time() + 20
+    while any(client.interactions.get(i).status != "in_progress" for i in ids):
+        assert time.time() < deadline
+        time.sleep(0.1)
+    started = time.time()
+    server.proc.terminate()
+    server.proc.wait(30)
+    assert time.time() - started < 15, "shutdown must not wait for 20 s renders beyond the grace period"
+    with _db(server) as db:
+        rows = db.execute("select status, attempts from jobs").fetchall()
+    assert rows and all(status == "queued" and attempts == 0 for status, attempts in rows), rows
+    env["OMNIREEL_WORKERS"] = "2"
+    server = Server(data_dir=data_dir, port=free_port(), env=env, keys=server.keys).start()
+    client = sdk_client(server)
+    for iid in ids:
+        client.interactions.cancel(iid)  # no need to wait 20 s: the point was the clean release
+    server.stop()

@@ -69,7 +69,8 @@ class WorkerPool:
             try:
                 with self.runtime.db.begin() as conn:
                     if queue.still_owned(conn, job):
-                        queue.release_for_retry(conn, job.id)
+                        queue.release_for_retry(conn, job.id, refund_attempt=True)
+                        queue.mark_requeued(conn, job.interaction_id, job.tenant_id)
             except Exception:
                 log.exception("could not release job %s on shutdown", job.id)
 

@@ -137,11 +137,19 @@ def completed_event(row) -> dict:
     return {"event_type": "interaction.completed", "interaction": interaction}
 
 
-def release_for_retry(conn: Connection, job_id: str) -> None:
-    conn.execute(
-        update(jobs).where(jobs.c.id == job_id)
-        .values(status="queued", lease_token=None, lease_owner=None, lease_expires_at=None, updated_at=clock.now())
-    )
+def release_for_retry(conn: Connection, job_id: str, *, refund_attempt: bool = False) -> None:
+    """Put a job back in the queue. A graceful shutdown refunds the attempt: the job did nothing wrong."""
+    values = dict(status="queued", lease_token=None, lease_owner=None, lease_expires_at=None, updated_at=clock.now())
+    if refund_attempt:
+        values["attempts"] = jobs.c.attempts - 1
+    conn.execute(update(jobs).where(jobs.c.id == job_id).values(**values))
+
+
+def mark_requeued(conn: Connection, interaction_id: str, tenant_id: str) -> None:
+    _set_interaction(conn, interaction_id, status="queued", progress=None)
+    events.append(conn, interaction_id, tenant_id, {
+        "event_type": "interaction.status_update", "interaction_id": interaction_id, "status": "queued",
+    })
 
 
 def cancel(conn: Connection, interaction_id: str, tenant_id: str) -> bool:
@@ -197,9 +205,6 @@ def _recover(conn: Connection, rows) -> tuple[int, int]:
             failed += 1
         else:
             release_for_retry(conn, row.id)
-            _set_interaction(conn, row.interaction_id, status="queued")
-            events.append(conn, row.interaction_id, row.tenant_id, {
-                "event_type": "interaction.status_update", "interaction_id": row.interaction_id, "status": "queued",
-            })
+            mark_requeued(conn, row.interaction_id, row.tenant_id)
             requeued += 1
     return requeued, failed

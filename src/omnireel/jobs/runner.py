@@ -154,10 +154,7 @@ def _commit_failure(runtime, job, code, message, rpc_code, *, retry: bool) -> No
             if retry and job.attempt < job.max_attempts:
                 queue.settle(conn, job, "running")  # fencing check only
                 queue.release_for_retry(conn, job.id)
-                conn.execute(interactions.update().where(interactions.c.id == job.interaction_id)
-                             .values(status="queued", updated_at=clock.now()))
-                events.append(conn, job.interaction_id, job.tenant_id, {
-                    "event_type": "interaction.status_update", "interaction_id": job.interaction_id, "status": "queued"})
+                queue.mark_requeued(conn, job.interaction_id, job.tenant_id)
                 return
             queue.settle(conn, job, "failed")
             if retry:

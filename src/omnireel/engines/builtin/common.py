@@ -59,3 +59,33 @@ def encode(
             raise RuntimeError(f"renderer produced {writer.frames_written} of {total} frames")
     ctx.progress(stage, 1.0)
     return total
+
+
+def load_images(request: EngineRequest) -> list[np.ndarray]:
+    """The request's images as RGB arrays, in order. Transparent images are laid over a soft neutral backdrop
+    (their opaque pixels are kept as they are)."""
+    from omnireel.media.decode import read_image, split_alpha
+
+    max_pixels = int(request.options.get("max_image_pixels", 40_000_000))
+    out = []
+    for m in request.media:
+        if m.kind != "image":
+            continue
+        rgb, alpha = split_alpha(read_image(m.path, max_pixels))
+        if alpha is not None:
+            a = alpha[..., None].astype(np.float32) / 255.0
+            h = rgb.shape[0]
+            grad = np.linspace(70, 30, h, dtype=np.float32)[:, None, None] * np.ones((1, 1, 3), np.float32)
+            rgb = np.clip(rgb * a + grad * (1 - a) + 0.5, 0, 255).astype(np.uint8)
+        out.append(rgb)
+    return out
+
+
+def image_roles(request: EngineRequest, plan_roles: dict[str, int]) -> dict[str, int]:
+    """role -> image index: explicit MediaInput.role wins, then the prompt's tags."""
+    roles = dict(plan_roles)
+    images = [m for m in request.media if m.kind == "image"]
+    for i, m in enumerate(images):
+        if m.role:
+            roles[m.role] = i
+    return {r: i for r, i in roles.items() if i < len(images)}
