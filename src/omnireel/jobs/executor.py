@@ -110,6 +110,7 @@ class WorkerPool:
 
     def _reaper_loop(self) -> None:
         from omnireel.services import files as files_service
+        from omnireel.services import idempotency
 
         while not self._stop.wait(self.settings.sweep_interval_s):
             try:
@@ -118,6 +119,7 @@ class WorkerPool:
                     log.warning("reaper: %d jobs requeued, %d failed after their last attempt", requeued, failed)
                     self._wake.set()
                 files_service.expire(self.runtime)
+                idempotency.purge(self.runtime.db)
                 try:
                     from omnireel.services import uploads
 

@@ -14,6 +14,7 @@ from omnireel.engines.base import DEFAULT_DURATION_S
 from omnireel.errors import FailedPrecondition, InvalidArgument, NotFound
 from omnireel.jobs import events, queue
 from omnireel.services import files as files_service
+from omnireel.services import idempotency as idempotency_service
 from omnireel.services.media_inputs import ResolvedMedia, resolve_block
 from omnireel.services.request_parsing import CreateSpec
 from omnireel.storage.tables import files, interactions, jobs
@@ -96,8 +97,14 @@ def _output_video(row) -> dict | None:
     return None
 
 
-def create(runtime: "Runtime", tenant_id: str, spec: CreateSpec) -> str:
-    """Validate the request, then commit the interaction, its job and its first event together; returns its id."""
+def create(runtime: "Runtime", tenant_id: str, spec: CreateSpec, idempotency: tuple[str, str] | None = None) -> str:
+    """Validate the request, then commit the interaction, its job and its first event together; returns its id.
+    With `idempotency` (key, body fingerprint), a repeat of an earlier create returns the earlier interaction."""
+    if idempotency is not None:
+        with runtime.db.begin() as conn:
+            earlier = idempotency_service.existing(conn, tenant_id, *idempotency)
+        if earlier is not None:
+            return earlier
     model, _engine = runtime.engines.resolve(spec.model)
     prompt = "\n".join(b["text"] for b in spec.blocks if b["type"] == "text").strip()
     media_blocks = [(i, b) for i, b in enumerate(spec.blocks) if b["type"] != "text"]
@@ -145,6 +152,12 @@ def create(runtime: "Runtime", tenant_id: str, spec: CreateSpec) -> str:
     now = clock.now()
     request_doc = {"input": display_blocks, "format": fmt, "echo": spec.echo, "task": task}
     with runtime.db.begin() as conn:
+        if idempotency is not None:
+            # Re-check inside the write transaction: a concurrent retry may have won the race.
+            earlier = idempotency_service.existing(conn, tenant_id, *idempotency)
+            if earlier is not None:
+                return earlier
+            idempotency_service.remember(conn, tenant_id, *idempotency, interaction_id)
         conn.execute(insert(interactions).values(
             id=interaction_id, tenant_id=tenant_id, model=model, status="queued", task=task,
             previous_interaction_id=spec.previous_interaction_id, request=request_doc, store=spec.store,

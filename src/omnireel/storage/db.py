@@ -75,8 +75,8 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_size=16, max_overflow=16, pool_pre_ping=True)
 
 
-def migrate(url: str) -> None:
-    """Upgrade the schema to the newest revision (an older data directory upgrades in place)."""
+def migrate(url: str, revision: str = "head") -> None:
+    """Upgrade the schema to `revision` (default: the newest; an older data directory upgrades in place)."""
     from alembic import command
     from alembic.config import Config
 
@@ -84,4 +84,4 @@ def migrate(url: str) -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(here))
     cfg.set_main_option("sqlalchemy.url", url)
-    command.upgrade(cfg, "head")
+    command.upgrade(cfg, revision)

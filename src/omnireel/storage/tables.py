@@ -119,3 +119,15 @@ events = Table(
     Column("body", JSON, nullable=False),
     Column("created_at", Float, nullable=False),
 )
+
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),  # sha256 of the canonical request body
+    Column("interaction_id", String(40), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Index("ix_idempotency_created", "created_at"),
+)

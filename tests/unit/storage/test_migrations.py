@@ -32,3 +32,16 @@ def test_upgrade_in_place_keeps_data(tmp_path):
         assert conn.execute(select(api_keys.c.tenant_id)).scalar() == "acme"
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+
+
+def test_data_dir_from_the_first_schema_upgrades_in_place(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    dbmod.migrate(url, "0001")  # a data directory written by the first release
+    old = dbmod.make_database(url)
+    key = tenants.create_key(old, "legacy")
+    assert "idempotency_keys" not in inspect(old.engine).get_table_names()
+    old.dispose()
+    dbmod.migrate(url)
+    new = dbmod.make_database(url)
+    assert "idempotency_keys" in inspect(new.engine).get_table_names()
+    assert tenants.authenticate(new, key).id == "legacy"

@@ -15,6 +15,7 @@ from omnireel.api.routes import VERSION
 from omnireel.errors import InvalidArgument
 from omnireel.jobs import events
 from omnireel.jobs.queue import TERMINAL
+from omnireel.services import idempotency as idempotency_service
 from omnireel.services import interactions as service
 from omnireel.services.request_parsing import parse_create
 
@@ -48,8 +49,13 @@ async def _json_body(request: Request) -> dict:
 @router.post("/{version}/interactions")
 async def create_interaction(request: Request, version: str = Path(pattern=VERSION), tenant=Depends(current_tenant)):
     runtime = request.app.state.runtime
-    spec = parse_create(await _json_body(request))
-    interaction_id = await run_in_threadpool(service.create, runtime, tenant.id, spec)
+    body = await _json_body(request)
+    spec = parse_create(body)
+    idempotency = None
+    if request.headers.get("idempotency-key") is not None:
+        key = idempotency_service.check_key(request.headers["idempotency-key"])
+        idempotency = (key, idempotency_service.fingerprint(body))
+    interaction_id = await run_in_threadpool(service.create, runtime, tenant.id, spec, idempotency)
     if spec.stream:
         return StreamingResponse(sse.stream(request, runtime, tenant.id, interaction_id, 0),
                                  media_type="text/event-stream", headers=SSE_HEADERS)

@@ -24,7 +24,7 @@ class BuiltinEngine:
     name = "builtin"
 
     def tasks(self) -> tuple[str, ...]:
-        return ("text_to_video",)
+        return ("text_to_video", "image_to_video", "reference_to_video")
 
     def run(self, request: EngineRequest, ctx: EngineContext, output_path: Path) -> EngineOutput:
         """Render `request` to `output_path` (H.264 + AAC MP4, exactly request.size and request.frame_count
@@ -33,6 +33,14 @@ class BuiltinEngine:
             from omnireel.engines.builtin import t2v
 
             return t2v.run(request, ctx, Path(output_path))
+        if request.task == "image_to_video":
+            from omnireel.engines.builtin import i2v
+
+            return i2v.run(request, ctx, Path(output_path))
+        if request.task == "reference_to_video":
+            from omnireel.engines.builtin import r2v
+
+            return r2v.run(request, ctx, Path(output_path))
         message = _UNSUPPORTED.get(
             request.task, f"The builtin engine does not support the task '{request.task}'."
         )

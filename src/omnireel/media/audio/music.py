@@ -69,6 +69,11 @@ def mood_for(text: str) -> Mood:
     return MOODS["calm"]
 
 
+def mood_named(name: str) -> Mood:
+    """The Mood whose display name is `name` (plans store names); calm when unknown."""
+    return next((m for m in MOODS.values() if m.name == name), MOODS["calm"])
+
+
 def _midi_hz(note: float) -> float:
     return 440.0 * 2 ** ((note - 69) / 12)
 
