@@ -160,3 +160,28 @@ def test_models_endpoint_lists_options(server):
         assert "text_to_video" in models[model_id]["tasks"]
         assert set(models[model_id]["aspectRatios"]) >= {"16:9", "9:16", "1:1"}
         assert "4k" in models[model_id]["resolutions"]
+
+
+def test_store_false_stream_is_not_kept(client):
+    events = list(client.interactions.create(model=FAKE, input="ephemeral stream", store=False, stream=True,
+                                             response_format={"resolution": "360p", "duration": "3s"}))
+    assert events[-1].interaction.status == "completed"
+    with pytest.raises(gi.NotFoundError):
+        client.interactions.get(events[0].interaction.id)
+
+
+def test_async_client_create_and_stream(server):
+    import asyncio
+
+    async def main():
+        client = sdk_client(server).aio
+        done = await client.interactions.create(model=FAKE, input="async", response_format={
+            "resolution": "360p", "duration": "3s"})
+        stream = await client.interactions.create(model=FAKE, input="async stream", stream=True,
+                                                  response_format={"resolution": "360p", "duration": "3s"})
+        kinds = [event.event_type async for event in stream]
+        return done, kinds
+
+    done, kinds = asyncio.run(main())
+    assert done.status == "completed" and done.output_video.data
+    assert kinds[0] == "interaction.created" and kinds[-1] == "interaction.completed"

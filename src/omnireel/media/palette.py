@@ -63,3 +63,8 @@ def palette_for(text: str, rng: np.random.Generator | None = None) -> Palette:
     choices = ("cinematic", "corporate", "night", "soft")
     pick = int(rng.integers(len(choices))) if rng is not None else 0
     return PALETTES[choices[pick]]
+
+
+def palette_named(name: str) -> Palette:
+    """The palette with display name `name` (plans store names); cinematic when unknown."""
+    return next((p for p in PALETTES.values() if p.name == name), PALETTES["cinematic"])

@@ -57,8 +57,10 @@ async def create_interaction(request: Request, version: str = Path(pattern=VERSI
         idempotency = (key, idempotency_service.fingerprint(body))
     interaction_id = await run_in_threadpool(service.create, runtime, tenant.id, spec, idempotency)
     if spec.stream:
-        return StreamingResponse(sse.stream(request, runtime, tenant.id, interaction_id, 0),
-                                 media_type="text/event-stream", headers=SSE_HEADERS)
+        events_ = sse.stream(request, runtime, tenant.id, interaction_id, 0)
+        if not spec.store:
+            events_ = _forget_after(events_, runtime, tenant.id, interaction_id)
+        return StreamingResponse(events_, media_type="text/event-stream", headers=SSE_HEADERS)
     if not spec.background:
         # Blocking create: wait for a terminal state. The job is durable, so a dropped client loses nothing.
         while await run_in_threadpool(service.status_of, runtime, tenant.id, interaction_id) not in TERMINAL:
@@ -70,6 +72,14 @@ async def create_interaction(request: Request, version: str = Path(pattern=VERSI
     if not spec.store and row.status in TERMINAL:
         await run_in_threadpool(service.remove, runtime, tenant.id, interaction_id)
     return JSONResponse(body)
+
+
+async def _forget_after(events_, runtime, tenant_id: str, interaction_id: str):
+    """store=false: once the stream has delivered the result, the interaction is not kept."""
+    async for frame in events_:
+        yield frame
+    if await run_in_threadpool(service.status_of, runtime, tenant_id, interaction_id) in TERMINAL:
+        await run_in_threadpool(service.remove, runtime, tenant_id, interaction_id)
 
 
 @router.get("/{version}/interactions/{interaction_id}")
