@@ -5,7 +5,6 @@ and an ad-style prompt ends on an end card. Every image's pixels are only moved 
 from __future__ import annotations
 
 import dataclasses
-import re
 from pathlib import Path
 from typing import Iterator
 
@@ -49,8 +48,8 @@ def plan_shots(plan: ShotPlan, n_images: int, duration_s: float, body_end_s: flo
     beats = [b for b in plan.beats if b.start_s < body_end_s]
     if beats:
         for i, b in enumerate(beats):
-            m = re.search(r"IMAGE_REF_(\d+)", plan.prompt[plan.prompt.find(b.description[:20]) :][:400]) if b.description else None
-            img = int(m.group(1)) - 1 if m and int(m.group(1)) <= n_images else i % n_images
+            named = [k for k in b.images if k < n_images]
+            img = named[0] if named else i % n_images
             end = beats[i + 1].start_s if i + 1 < len(beats) else body_end_s
             shots.append(Shot(img, b.start_s if i else 0.0, min(end, body_end_s), b.camera or _MOVES[(i + offset) % len(_MOVES)]))
         return shots
@@ -61,14 +60,18 @@ def plan_shots(plan: ShotPlan, n_images: int, duration_s: float, body_end_s: flo
     return shots
 
 
-def _end_card_text(plan: ShotPlan) -> TextItem | None:
+def _end_card(plan: ShotPlan, duration_s: float) -> tuple[TextItem | None, float]:
+    """The end card's text and length: a beat that says "end card" owns its time; otherwise ad-style prompts
+    with text end on their last quote for END_CARD_S."""
     for t in plan.texts:
-        if t.beat is not None and t.beat < len(plan.beats) and "end card" in plan.beats[t.beat].description.lower():
-            return t
+        if t.beat is not None and t.beat < len(plan.beats):
+            b = plan.beats[t.beat]
+            if any(w in b.description.lower() for w in ("end card", "end screen", "endcard", "final card")):
+                return t, max(1.0, duration_s - b.start_s)
     low = plan.prompt.lower()
-    if plan.texts and ("end card" in low or "end screen" in low or "ad" in plan.style):
-        return plan.texts[-1]
-    return None
+    if plan.texts and duration_s >= 3 and ("end card" in low or "end screen" in low or "ad" in plan.style):
+        return plan.texts[-1], END_CARD_S
+    return None, 0.0
 
 
 class Sequence:
@@ -130,8 +133,8 @@ def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> Engine
     duration = request.frame_count / request.fps
     plan = parse(request.prompt, image_count=len(images), duration_s=duration)
     refuse_content_changes(plan, "reference_to_video")
-    end = _end_card_text(plan)
-    end_s = END_CARD_S if end and duration >= 3 else 0.0
+    end, end_s = _end_card(plan, duration)
+    end_s = min(end_s, duration - 1.0)
     shots = plan_shots(plan, len(images), duration, duration - end_s, common.request_rng(request, "shots"))
     texts = [t for t in plan.texts if t is not end]
     width, height = request.size

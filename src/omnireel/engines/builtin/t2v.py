@@ -1,5 +1,6 @@
-"""text_to_video: motion design from a prompt alone. A procedural backdrop matched to the prompt's look, a camera
-move, the prompt's exact quoted text as crisp kinetic titles, and a music bed."""
+"""text_to_video: motion design from a prompt alone. A procedural environment matched to the plan's lighting and
+style, the plan's camera move (per beat when beats name one), the exact quoted text as kinetic titles, and a music
+bed with cues on the titles. Prompts about photoreal subjects get a labelled animatic of the plan instead."""
 
 from __future__ import annotations
 
@@ -10,70 +11,71 @@ import numpy as np
 
 from omnireel.engines.base import EngineContext, EngineOutput, EngineRequest
 from omnireel.engines.builtin import common
-from omnireel.media.audio.music import mood_for, render_bed
-from omnireel.media.ops.composite import blend, center_position
-from omnireel.media.palette import palette_for
+from omnireel.engines.builtin.animatic import AnimaticOverlay
+from omnireel.engines.builtin.titles import TitleTrack, schedule
+from omnireel.media.audio.music import mood_named, render_bed
+from omnireel.media.ops.camera_path import CameraState, camera_at
+from omnireel.media.palette import palette_named
 from omnireel.media.procedural import Backdrop, Camera
-from omnireel.media.prompt.quotes import quoted_text
-from omnireel.media.text import text_sprite_for_frame
-
-FADE_S = 0.4
+from omnireel.media.prompt.parse import parse
+from omnireel.media.prompt.plan import ShotPlan, describe
 
 
-def _text_schedule(texts: list[str], duration_s: float) -> list[tuple[str, float, float]]:
-    """(text, start_s, end_s) per quoted string: equal consecutive slots; the last stays to the end."""
-    if not texts:
-        return []
-    # Leave a short lead-in so the first title animates in over the moving backdrop.
-    lead = min(0.3, duration_s * 0.05)
-    slot = (duration_s - lead) / len(texts)
-    return [(t, lead + i * slot, lead + (i + 1) * slot) for i, t in enumerate(texts)]
+def camera_for(plan: ShotPlan, t: float, duration: float, seed: int) -> CameraState:
+    """The plan's camera at time t; a beat that names its own move takes over for its span."""
+    move, start, end = plan.camera, 0.0, duration
+    for b in plan.beats:
+        if b.camera and b.start_s <= t < b.end_s:
+            move, start, end = b.camera, b.start_s, b.end_s
+            break
+    p = (t - start) / max(1e-6, end - start)
+    return camera_at(move.kind, p, direction=move.direction, speed=move.speed, t_s=t, seed=seed)
 
 
-def _camera_at(t: float, duration: float) -> Camera:
-    p = common.ease_in_out(t / duration)
-    return Camera(cx=-0.12 + 0.24 * p, cy=0.03 - 0.06 * p, zoom=1.0 + 0.25 * p)
+def _world_camera(c: CameraState) -> Camera:
+    # Frame-fraction offsets become world units (frame height = 1): the backdrop moves opposite to the image.
+    return Camera(cx=-c.dx * 1.8, cy=-c.dy, zoom=c.zoom if c.bg_zoom is None else c.bg_zoom, roll=c.roll)
 
 
-def frames(request: EngineRequest, rng: np.random.Generator) -> Iterator[np.ndarray]:
+def frames(request: EngineRequest, plan: ShotPlan, titles: TitleTrack, animatic: AnimaticOverlay | None) -> Iterator[np.ndarray]:
     width, height = request.size
     duration = request.frame_count / request.fps
-    backdrop = Backdrop(palette_for(request.prompt, rng), rng)
-    schedule = _text_schedule(quoted_text(request.prompt), duration)
-    sprites = {text: text_sprite_for_frame(text, width, height) for text, _, _ in schedule}
+    rng = common.request_rng(request, "backdrop")
+    graphic = "motion graphics" in plan.style or "minimal" in plan.style
+    backdrop = Backdrop(palette_named(plan.palette), rng, grid=graphic or animatic is not None)
     for i in range(request.frame_count):
         t = i / request.fps
-        frame = backdrop.render(width, height, t, _camera_at(t, duration))
-        for text, start, end in schedule:
-            if not start <= t < end and not (end >= duration - 1e-9 and t >= start):
-                continue
-            fade_in = common.ease_out((t - start) / FADE_S)
-            fade_out = 1.0 if end >= duration - 1e-9 else min(1.0, (end - t) / (FADE_S * 0.75))
-            sprite = sprites[text]
-            x, y = center_position(width, height, sprite)
-            # Titles rise a few pixels into place while fading in, then hold perfectly still (crisp for reading).
-            y += int(round((1 - fade_in) * height * 0.04))
-            blend(frame, sprite, x, y, opacity=min(fade_in, fade_out))
-        yield frame
+        cam = camera_for(plan, t, duration, request.seed)
+        frame = backdrop.render(width, height, t, _world_camera(cam))
+        if animatic is not None:
+            frame = animatic.apply(frame, t, cam)
+        yield titles.apply(frame, t)
 
 
 def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> EngineOutput:
-    rng = common.request_rng(request)
-    duration = request.frame_count / request.fps
-    texts = quoted_text(request.prompt)
-    mood = mood_for(request.prompt)
-    cues = tuple(start for _, start, _ in _text_schedule(texts, duration))
-    audio = render_bed(duration, mood, common.request_rng(request, "audio"), cues=cues)
-    common.encode(request, ctx, output_path, frames(request, rng), audio)
     width, height = request.size
-    palette = palette_for(request.prompt, common.request_rng(request))
-    lines = [
-        "Builtin engine: text_to_video (procedural motion graphics).",
-        f"Look: {palette.name} palette; camera: slow push-in with a gentle pan.",
-        "On-screen text (exact): " + ("; ".join(f'"{t}"' for t in texts) if texts else "none requested."),
-        f"Audio: {mood.name} music bed at {mood.tempo:.0f} BPM.",
-        f"Output: {width}x{height}, {request.fps} fps, {duration:g} s.",
-    ]
+    duration = request.frame_count / request.fps
+    plan = parse(request.prompt, duration_s=duration)
+    titles = TitleTrack(schedule(plan, duration), width, height, duration)
+    animatic = AnimaticOverlay(plan, width, height, duration) if plan.photoreal else None
+    cues = tuple(sorted(set(titles.cues) | {b.start_s for b in plan.beats if b.start_s > 0}))
+    audio = render_bed(duration, mood_named(plan.mood), common.request_rng(request, "audio"), cues=cues)
+    common.encode(request, ctx, output_path, frames(request, plan, titles, animatic), audio)
+    notes = []
+    if animatic is not None:
+        notes.append(
+            "The prompt describes photoreal subjects the builtin engine cannot draw"
+            + (f" ({plan.subject})" if plan.subject else "")
+            + ". This video is a clearly labelled ANIMATIC of the shot plan (beats, camera, text, palette, music), "
+            "not a render of them. Use a diffusers or upstream engine for a photoreal result."
+        )
+    else:
+        notes.append("Rendered as procedural motion graphics; on-screen text is drawn exactly as quoted.")
     return EngineOutput(
-        video_path=output_path, text="\n".join(lines), width=width, height=height, duration_s=duration, fps=request.fps
+        video_path=output_path,
+        text=describe(plan, task="text_to_video", duration_s=duration, size=(width, height), notes=notes),
+        width=width,
+        height=height,
+        duration_s=duration,
+        fps=request.fps,
     )

@@ -212,7 +212,14 @@ def parse(prompt: str, *, image_count: int = 0, duration_s: float = 8.0) -> Shot
     raw_beats, body = _beats(prompt)
     clean_body = _clean(body) or _clean(raw_beats[0][2] if raw_beats else "")
     beats = tuple(
-        Beat(min(s, duration_s), min(e, duration_s), _clean(d), _camera(d), tuple(quoted_text(d)))
+        Beat(
+            min(s, duration_s),
+            min(e, duration_s),
+            _clean(d),
+            _camera(_QUOTED.sub(" ", d)),
+            tuple(quoted_text(d)),
+            tuple(int(m.group(2)) - 1 for m in _TAG.finditer(d) if m.group(2)),
+        )
         for s, e, d in raw_beats
         if s < duration_s
     )

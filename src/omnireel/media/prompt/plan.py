@@ -26,6 +26,7 @@ class Beat:
     description: str
     camera: CameraMove | None = None
     texts: tuple[str, ...] = ()
+    images: tuple[int, ...] = ()  # 0-based images named in the beat by <IMAGE_REF_n>
 
 
 @dataclasses.dataclass(frozen=True)

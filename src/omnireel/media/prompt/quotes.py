@@ -6,7 +6,7 @@ import re
 
 # Straight quotes pair with straight, curly open with curly close; single quotes are left alone because they
 # double as apostrophes ("the chef's knife").
-_QUOTED = re.compile(r'"([^"\n]{1,200})"|“([^”\n]{1,200})”|„([^“”\n]{1,200})[“”]|«\s?([^»\n]{1,200}?)\s?»')
+_QUOTED = re.compile(r'"([^"\n]{0,200})"|“([^”\n]{1,200})”|„([^“”\n]{1,200})[“”]|«\s?([^»\n]{1,200}?)\s?»')
 
 
 def quoted_text(prompt: str) -> list[str]:
