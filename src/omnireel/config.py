@@ -43,6 +43,7 @@ class Settings:
     upload_session_ttl_s: float = 7 * 24 * 3600.0
     max_upload_bytes: int = 2 * 1024**3
     max_inline_input_bytes: int = 20 * 1024**2
+    max_request_body_bytes: int = 64 * 1024**2  # a create with several inline images, base64-encoded
     inline_output_cap_bytes: int = 4 * 1024**2
     max_image_pixels: int = 40_000_000
     # streaming

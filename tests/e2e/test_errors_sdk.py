@@ -126,3 +126,12 @@ def test_keyless_mode_requires_loopback(tmp_path):
     result = run_cli("serve", "--keyless", "--host", "0.0.0.0", data_dir=tmp_path / "d", check=False)
     assert result.returncode != 0
     assert "loopback" in result.stderr
+
+
+def test_oversized_bodies_are_refused_before_being_read(server_factory):
+    server = server_factory(env={"OMNIREEL_MAX_REQUEST_BODY_BYTES": "100000"})
+    client = _fast(server, key=server.key())
+    with pytest.raises(gi.APIStatusError) as info:
+        client.interactions.create(model=FAKE, input="x" * 200_000)
+    assert info.value.status_code == 413
+    assert "Files API" in _message(info.value)

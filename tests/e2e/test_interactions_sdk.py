@@ -185,3 +185,17 @@ def test_async_client_create_and_stream(server):
     done, kinds = asyncio.run(main())
     assert done.status == "completed" and done.output_video.data
     assert kinds[0] == "interaction.created" and kinds[-1] == "interaction.completed"
+
+
+def test_cancel_frees_the_worker_at_the_next_step(server_factory):
+    server = server_factory(env={"OMNIREEL_WORKERS": "1"})
+    client = sdk_client(server)
+    fmt = {"resolution": "360p", "duration": "3s"}
+    long = client.interactions.create(model=FAKE, input="[sleep=60]", background=True, response_format=fmt)
+    while client.interactions.get(long.id).status != "in_progress":
+        time.sleep(0.05)
+    client.interactions.cancel(long.id)
+    started = time.time()
+    quick = client.interactions.create(model=FAKE, input="next in line", response_format=fmt)
+    assert quick.status == "completed"
+    assert time.time() - started < 15, "the only worker must stop the cancelled render promptly"

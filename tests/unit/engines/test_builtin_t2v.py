@@ -87,3 +87,29 @@ def test_cancel_stops_render_and_leaves_no_file(engine, tmp_path):
     with pytest.raises(JobCancelled):
         engine.run(req, SimpleContext(tmp_path, cancelled=cancelled), out)
     assert not out.exists()
+
+
+@pytest.mark.parametrize("resolution", ["360p", "720p", "1080p", "4k"])
+@pytest.mark.parametrize("aspect", ["16:9", "9:16", "1:1"])
+def test_exact_dimensions_every_aspect_and_resolution(run_engine, aspect, resolution):
+    # A quarter second is enough to check the encoded size; durations are covered at 360p above.
+    req, out, _ = run_engine(task="text_to_video", prompt="gradient", aspect_ratio=aspect, resolution=resolution, duration_s=0.25)
+    d = decode_all(out.video_path)
+    assert d["size"] == frame_size(aspect, resolution) and d["frames"] == 6
+
+
+def test_photoreal_prompt_gives_labelled_animatic(run_engine):
+    req, out, _ = run_engine(task="text_to_video", prompt="A golden retriever running on a beach at sunset")
+    assert "ANIMATIC" in out.text and "cannot draw" in out.text
+    frame = frame_at(out.video_path, 36)
+    # The yellow label sits in the top-left corner of every frame.
+    corner = frame[: frame.shape[0] // 10, : frame.shape[1] // 3]
+    yellow = (corner[..., 0] > 200) & (corner[..., 1] > 170) & (corner[..., 2] < 90)
+    assert yellow.sum() > 30
+
+
+def test_plan_text_lists_beats_and_camera(run_engine):
+    prompt = 'Motion graphics. [0-1.5s] crash zoom, "GO" [1.5-3s] slow pan left, "Now"'
+    _, out, _ = run_engine(task="text_to_video", prompt=prompt)
+    assert "Beat 1 [0-1.5s]" in out.text and "crash zoom" in out.text and "pan left" in out.text
+    assert "ANIMATIC" not in out.text

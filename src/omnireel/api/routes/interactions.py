@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from omnireel.api import sse
 from omnireel.api.auth import current_tenant
 from omnireel.api.routes import VERSION
-from omnireel.errors import InvalidArgument
+from omnireel.errors import InvalidArgument, PayloadTooLarge
 from omnireel.jobs import events
 from omnireel.jobs.queue import TERMINAL
 from omnireel.services import idempotency as idempotency_service
@@ -37,7 +37,20 @@ def _bool_query(value: str | None, name: str) -> bool:
 
 
 async def _json_body(request: Request) -> dict:
-    raw = await request.body()
+    # Read with a cap: inline media makes bodies large, but never unbounded.
+    limit = request.app.state.runtime.settings.max_request_body_bytes
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"The request body is larger than {limit // 2**20} MB; upload large media with the "
+                              "Files API and pass its uri.")
+    parts, size = [], 0
+    async for piece in request.stream():
+        size += len(piece)
+        if size > limit:
+            raise PayloadTooLarge(f"The request body is larger than {limit // 2**20} MB; upload large media with "
+                                  "the Files API and pass its uri.")
+        parts.append(piece)
+    raw = b"".join(parts)
     if not raw:
         raise InvalidArgument("The request body is empty; send a JSON object with 'model' and 'input'.")
     try:
