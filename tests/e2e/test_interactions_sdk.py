@@ -160,6 +160,10 @@ def test_models_endpoint_lists_options(server):
         assert "text_to_video" in models[model_id]["tasks"]
         assert set(models[model_id]["aspectRatios"]) >= {"16:9", "9:16", "1:1"}
         assert "4k" in models[model_id]["resolutions"]
+    client = sdk_client(server)
+    listed = {m.name for m in client.models.list()}
+    assert "models/gemini-omni-1.2-flash" in listed
+    assert client.models.get(model="gemini-omni-flash-preview").supported_actions == ["createInteraction"]
 
 
 def test_store_false_stream_is_not_kept(client):

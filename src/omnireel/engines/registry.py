@@ -68,7 +68,9 @@ class EngineRegistry:
                     "resolutions": list(RESOLUTIONS),
                     "durationSeconds": {"min": MIN_DURATION_S, "max": MAX_DURATION_S},
                     "fps": 24,
-                    "supportedActions": ["createInteraction"],
+                    "supportedGenerationMethods": ["createInteraction"],
+                    "description": f"Video generation and editing on the {engine_name} engine (24 fps MP4 with audio).",
+                    "version": "omnireel",
                 }
             )
         return out
