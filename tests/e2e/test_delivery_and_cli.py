@@ -88,3 +88,37 @@ def test_cli_generate_reports_api_errors(server, tmp_path):
         capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert "aspect_ratio" in result.stderr
+
+
+def test_cli_generate_with_images_uploads_them_first(server, tmp_path):
+    import numpy as np
+    from PIL import Image
+
+    paths = []
+    for i in range(2):
+        path = tmp_path / f"frame{i}.png"
+        Image.fromarray(np.full((120, 160, 3), 60 * i, dtype=np.uint8)).save(path)
+        paths += ["--image", str(path)]
+    out = tmp_path / "img.mp4"
+    result = subprocess.run(
+        [sys.executable, "-m", "omnireel.cli.main", "generate", "morph between them", "--model", FAKE, *paths,
+         "--resolution", "360p", "--duration", "3", "-o", str(out), "--server", server.base_url,
+         "--api-key", server.key("cli-images")],
+        capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert_video(out, 640, 360, duration_s=3.0)
+    client = sdk_client(server, key=server.key("cli-images"))
+    uploaded = [f for f in client.files.list() if f.source.value == "UPLOADED"]
+    assert len(uploaded) == 2 and all(f.mime_type == "image/png" for f in uploaded)
+
+
+def test_input_forms_through_the_sdk(client):
+    fmt = [{"type": "text", "mime_type": "text/plain"}, {"type": "video", "resolution": "360p", "duration": "3s"}]
+    single = client.interactions.create(model=FAKE, input={"type": "text", "text": "one block"}, response_format=fmt)
+    steps = client.interactions.create(model=FAKE, response_format=fmt, input=[
+        {"type": "user_input", "content": [{"type": "text", "text": "turn 1"}]},
+        {"type": "model_output", "content": [{"type": "text", "text": "ok"}]},
+        {"type": "user_input", "content": [{"type": "text", "text": "turn 2"}]},
+    ])
+    assert single.status == steps.status == "completed"
+    assert steps.steps[0].content[0].text == "turn 2"
