@@ -86,8 +86,8 @@ def run_ffmpeg(image: Path, out: Path, duration: float = 8) -> float:
 def peak_rss_mb(image: Path, out: Path, resolution: str, duration: float) -> tuple[float, float]:
     """(peak RSS in MB, wall seconds) of a fresh interpreter rendering one output."""
     code = (
-        "import sys; sys.path.insert(0, %r); from bench.bench_builtin_i2v import run_builtin; from pathlib import Path; "
-        "run_builtin(Path(%r), Path(%r), %r, %r)" % (str(ROOT), str(image), str(out), resolution, duration)
+        "import sys; sys.path.insert(0, %r); from bench_builtin_i2v import run_builtin; from pathlib import Path; "
+        "run_builtin(Path(%r), Path(%r), %r, %r)" % (str(ROOT / "bench"), str(image), str(out), resolution, duration)
     )
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT)

@@ -82,33 +82,27 @@ def parse_duration(value, field: str = "response_format.duration") -> float:
     return seconds
 
 
+def _one_of(raw: dict, name: str, allowed: tuple[str, ...], field: str) -> str | None:
+    """The value of an enum option, None when absent, or a 400 that lists what is supported."""
+    if name not in raw:
+        return None
+    if raw[name] not in allowed:
+        raise InvalidArgument(f"Invalid {field}.{name} {raw[name]!r}: supported values are {', '.join(allowed)}.",
+                              field=f"{field}.{name}")
+    return raw[name]
+
+
 def _video_format(raw, field: str) -> VideoFormat:
     fmt = VideoFormat()
     allowed = {"type", "aspect_ratio", "resolution", "duration", "delivery", "gcs_uri", "mime_type"}
     for key in raw:
         if key not in allowed:
             log.info("ignoring unknown field %s.%s", field, key)
-    if "aspect_ratio" in raw:
-        if raw["aspect_ratio"] not in ASPECT_RATIOS:
-            raise InvalidArgument(
-                f"Invalid {field}.aspect_ratio {raw['aspect_ratio']!r}: supported values are {', '.join(ASPECT_RATIOS)}.",
-                field=f"{field}.aspect_ratio",
-            )
-        fmt.aspect_ratio = raw["aspect_ratio"]
-    if "resolution" in raw:
-        if raw["resolution"] not in RESOLUTIONS:
-            raise InvalidArgument(
-                f"Invalid {field}.resolution {raw['resolution']!r}: supported values are {', '.join(RESOLUTIONS)}.",
-                field=f"{field}.resolution",
-            )
-        fmt.resolution = raw["resolution"]
+    fmt.aspect_ratio = _one_of(raw, "aspect_ratio", ASPECT_RATIOS, field)
+    fmt.resolution = _one_of(raw, "resolution", RESOLUTIONS, field)
     if "duration" in raw:
         fmt.duration_s = parse_duration(raw["duration"], f"{field}.duration")
-    if "delivery" in raw:
-        if raw["delivery"] not in DELIVERIES:
-            raise InvalidArgument(f"Invalid {field}.delivery {raw['delivery']!r}: use 'inline' or 'uri'.",
-                                  field=f"{field}.delivery")
-        fmt.delivery = raw["delivery"]
+    fmt.delivery = _one_of(raw, "delivery", DELIVERIES, field) or "inline"
     if raw.get("gcs_uri"):
         raise InvalidArgument(f"{field}.gcs_uri is not supported: omnireel stores outputs as Files; use delivery 'uri'.",
                               field=f"{field}.gcs_uri")
