@@ -3,6 +3,7 @@ the result with the job's fencing token (so a result is visible exactly once, or
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import shutil
@@ -92,6 +93,14 @@ def run_job(runtime: "Runtime", job: queue.ClaimedJob, ctx_holder: dict) -> None
         log.warning("job %s finished after losing its lease; result dropped", job.id)
     except EngineFailure as exc:
         _commit_failure(runtime, job, exc.code, exc.message, exc.rpc_code, retry=exc.retryable)
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            log.exception("job %s crashed in the engine", job.id)
+            _commit_failure(runtime, job, "internal", "The render failed because of an internal error.", 13, retry=True)
+        else:
+            log.error("job %s: disk full", job.id)
+            _commit_failure(runtime, job, "insufficient_storage", "The server ran out of disk space while rendering.",
+                            8, retry=True)
     except Exception:
         log.exception("job %s crashed in the engine", job.id)
         _commit_failure(runtime, job, "internal", "The render failed because of an internal error.", 13, retry=True)

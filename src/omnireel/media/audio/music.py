@@ -74,8 +74,8 @@ def mood_named(name: str) -> Mood:
     return next((m for m in MOODS.values() if m.name == name), MOODS["calm"])
 
 
-def _midi_hz(note: float) -> float:
-    return 440.0 * 2 ** ((note - 69) / 12)
+def _midi_hz(note):
+    return 440.0 * 2.0 ** ((np.asarray(note, dtype=np.float64) - 69) / 12)
 
 
 def _progression(minor: bool) -> list[list[int]]:
@@ -109,7 +109,7 @@ def render_bed(
     # Pads: each chord tone as a few detuned harmonics, slightly different per channel for width.
     for voice in range(3):
         offsets = np.array([c[voice] for c in chords])[chord_idx]
-        freq = np.vectorize(_midi_hz)(root + 12 + offsets)
+        freq = _midi_hz(root + 12 + offsets)
         phase = 2 * np.pi * np.cumsum(freq) / sample_rate
         for ch, detune in ((0, 0.997), (1, 1.003)):
             tone = np.zeros(n)
@@ -117,7 +117,7 @@ def render_bed(
                 tone += np.sin(phase * h * detune + voice) / h**1.6
             out[ch] += 0.18 * tone
     # Bass on the chord root, one note per beat with a pluck envelope.
-    bass_f = np.vectorize(_midi_hz)(root + np.array([c[0] for c in chords])[chord_idx])
+    bass_f = _midi_hz(root + np.array([c[0] for c in chords])[chord_idx])
     bass_phase = 2 * np.pi * np.cumsum(bass_f) / sample_rate
     beat_pos = (t % beat) / beat
     out += 0.22 * np.sin(bass_phase) * np.exp(-beat_pos * 3.0)
