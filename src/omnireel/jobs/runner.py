@@ -55,7 +55,8 @@ def build_request(runtime: "Runtime", job: queue.ClaimedJob, scratch: Path) -> E
         task=p["task"], prompt=p.get("prompt", ""), aspect_ratio=p["aspect_ratio"], resolution=p["resolution"],
         duration_s=p["duration_s"], seed=p.get("seed", 0), media=media,
         source_video=_local_media(runtime, job.tenant_id, source, scratch) if source else None,
-        system_instruction=p.get("system_instruction"), options=p.get("options", {}),
+        system_instruction=p.get("system_instruction"),
+        options={**p.get("options", {}), "max_image_pixels": runtime.settings.max_image_pixels},
     )
 
 

@@ -67,8 +67,8 @@ class VideoWriter:
                 "preset": preset,
                 "maxrate": str(cap),
                 "bufsize": str(cap * 2),
-                # Keyframes every 2 s: cheap seeking in players without bloating short clips.
-                "g": str(self.fps * 2),
+                # A keyframe every 5 s: enough for seeking in short clips; more would cost bits and encode time.
+                "g": str(self.fps * 5),
             }
             self._video = v
             self._audio = None

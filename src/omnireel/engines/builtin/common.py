@@ -4,6 +4,8 @@ progress reporting (which is also the cancellation point)."""
 from __future__ import annotations
 
 import hashlib
+import queue
+import threading
 from pathlib import Path
 from typing import Iterable
 
@@ -49,7 +51,7 @@ def encode(
     ctx.progress(stage, 0.0)
     with VideoWriter(output_path, width, height, fps=request.fps) as writer:
         writer.write_audio(audio)
-        for i, frame in enumerate(frames):
+        for i, frame in enumerate(_prefetch(frames, total)):
             if i >= total:
                 break
             writer.write_frame(frame)
@@ -59,6 +61,43 @@ def encode(
             raise RuntimeError(f"renderer produced {writer.frames_written} of {total} frames")
     ctx.progress(stage, 1.0)
     return total
+
+
+def _prefetch(frames: Iterable[np.ndarray], total: int, depth: int = 3):
+    """Render the next frames on a worker thread while the caller encodes: OpenCV, numpy and x264 release the
+    GIL, so rendering and encoding overlap. The bounded queue keeps memory flat (at most `depth` frames ahead)."""
+    q: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def work():
+        try:
+            for i, f in enumerate(frames):
+                if stop.is_set() or i >= total:
+                    break
+                q.put(f)
+            q.put(done)
+        except BaseException as exc:  # noqa: BLE001 - re-raised on the caller's thread
+            q.put(exc)
+
+    t = threading.Thread(target=work, name="omnireel-render", daemon=True)
+    t.start()
+    try:
+        while True:
+            item = q.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        # Unblock a producer waiting on a full queue, then let it finish.
+        while t.is_alive():
+            try:
+                q.get_nowait()
+            except queue.Empty:
+                t.join(0.05)
 
 
 def load_images(request: EngineRequest) -> list[np.ndarray]:

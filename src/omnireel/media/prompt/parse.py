@@ -137,6 +137,9 @@ _CAMERA_WORDS = re.compile(
 )
 
 
+_PREPOSITIONS = {"with", "on", "in", "at", "against", "under", "over", "inside", "across", "through", "near", "beside"}
+
+
 def _subject_action(body: str) -> tuple[str | None, str | None]:
     first = re.split(r"(?<=[.!?])\s|\n", body.strip(), maxsplit=1)[0]
     first = _QUOTED.sub(" ", first)
@@ -152,6 +155,9 @@ def _subject_action(body: str) -> tuple[str | None, str | None]:
     if cut is None:
         return first.split(",")[0].strip() or None, None
     subject = " ".join(words[:cut]).split(",")[0].strip(" ,")
+    if words[cut].lower().strip(",") in _PREPOSITIONS:
+        # "A cup on a table": what follows a preposition is setting (the scene), not an action.
+        return subject or None, None
     action = re.split(r"[,;]", " ".join(words[cut:]))[0].strip()
     if action.split()[0].lower() in ("is", "are") and len(action.split()) > 1:
         action = " ".join(action.split()[1:])
@@ -174,7 +180,8 @@ def _text_items(prompt: str, beats: list[tuple[float, float, str]]) -> tuple[Tex
     for text in quoted_text(prompt):
         beat = next((i for i, b in enumerate(beats) if text in b[2]), None)
         at = prompt.find(text)
-        window = prompt[max(0, at - 60) : at + len(text) + 60].lower()
+        # Position words belong to the nearest quote: a little before it, more after it ("text "X" at the bottom").
+        window = prompt[max(0, at - 25) : at].lower() + prompt[at + len(text) : at + len(text) + 40].lower()
         position = next((name for name, words in _POSITIONS if any(w in window for w in words)), "center")
         items.append(TextItem(text, position, beat))
     return tuple(items)
