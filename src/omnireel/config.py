@@ -46,6 +46,11 @@ class Settings:
     max_request_body_bytes: int = 64 * 1024**2  # a create with several inline images, base64-encoded
     inline_output_cap_bytes: int = 4 * 1024**2
     max_image_pixels: int = 40_000_000
+    # webhooks: signed POSTs on terminal states; private/loopback targets are refused unless allowed (SSRF)
+    webhook_allow_private: bool = False
+    webhook_max_attempts: int = 8
+    webhook_retry_base_s: float = 2.0
+    webhook_timeout_s: float = 10.0
     # streaming
     keepalive_interval_s: float = 15.0
     list_page_size_max: int = 100

@@ -9,9 +9,11 @@ import typer
 
 from omnireel.cli import generate as generate_cmd
 from omnireel.cli import keys as keys_cmd
+from omnireel.cli import webhooks as webhooks_cmd
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="omnireel: open video generation and editing.")
 app.add_typer(keys_cmd.app, name="keys")
+app.add_typer(webhooks_cmd.app, name="webhooks")
 app.command("generate")(generate_cmd.generate)
 
 

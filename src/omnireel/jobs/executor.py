@@ -42,6 +42,7 @@ class WorkerPool:
             self._spawn(self._work_loop, f"omnireel-worker-{i}")
         self._spawn(self._heartbeat_loop, "omnireel-heartbeat")
         self._spawn(self._reaper_loop, "omnireel-reaper")
+        self._spawn(self._webhook_loop, "omnireel-webhooks")
 
     def _spawn(self, target, name: str) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)
@@ -107,6 +108,15 @@ class WorkerPool:
                             ctx.mark_lost()
                 except Exception:
                     log.exception("heartbeat failed for job %s", job.id)
+
+    def _webhook_loop(self) -> None:
+        from omnireel.jobs import webhooks
+
+        while not self._stop.wait(0.5):
+            try:
+                webhooks.deliver_due(self.runtime)
+            except Exception:
+                log.exception("webhook delivery sweep failed")
 
     def _reaper_loop(self) -> None:
         from omnireel.services import files as files_service

@@ -13,7 +13,7 @@ from sqlalchemy import and_, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from omnireel import clock, ids
-from omnireel.jobs import events
+from omnireel.jobs import events, webhooks
 from omnireel.storage.tables import interactions, jobs
 
 TERMINAL = ("completed", "failed", "cancelled")
@@ -123,8 +123,14 @@ def fail_interaction(conn: Connection, interaction_id: str, tenant_id: str, code
     outputs = [{"type": "model_output", "content": [], "error": {"code": rpc_code, "message": message}}]
     _set_interaction(conn, interaction_id, status="failed", errors=errors, outputs=outputs, progress=None)
     events.append(conn, interaction_id, tenant_id, {"event_type": "error", "error": {"code": code, "message": message}})
+    close(conn, interaction_id)
+
+
+def close(conn: Connection, interaction_id: str) -> None:
+    """Finish a terminal transition: the stream's closing event and the webhook outbox, in the same transaction."""
     row = conn.execute(select(interactions).where(interactions.c.id == interaction_id)).first()
-    events.append(conn, interaction_id, tenant_id, completed_event(row))
+    events.append(conn, interaction_id, row.tenant_id, completed_event(row))
+    webhooks.enqueue_for(conn, row)
 
 
 def completed_event(row) -> dict:
@@ -164,11 +170,10 @@ def cancel(conn: Connection, interaction_id: str, tenant_id: str) -> bool:
                 updated_at=clock.now())
     )
     _set_interaction(conn, interaction_id, status="cancelled", progress=None)
-    irow = conn.execute(select(interactions).where(interactions.c.id == interaction_id)).first()
     events.append(conn, interaction_id, tenant_id, {
         "event_type": "interaction.status_update", "interaction_id": interaction_id, "status": "cancelled",
     })
-    events.append(conn, interaction_id, tenant_id, completed_event(irow))
+    close(conn, interaction_id)
     return True
 
 

@@ -154,8 +154,7 @@ def _commit_success(runtime, job, request, output: EngineOutput, blob_key, size,
             events.append(conn, iid, tid, {"event_type": "step.delta", "index": 0,
                                            "delta": {"type": "text", "text": output.text}})
         events.append(conn, iid, tid, {"event_type": "step.stop", "index": 0})
-        row = conn.execute(select(interactions).where(interactions.c.id == iid)).first()
-        events.append(conn, iid, tid, queue.completed_event(row))
+        queue.close(conn, iid)
 
 
 def _commit_failure(runtime, job, code, message, rpc_code, *, retry: bool) -> None:

@@ -97,6 +97,20 @@ def _output_video(row) -> dict | None:
     return None
 
 
+def _check_webhook_targets(runtime: "Runtime", spec: CreateSpec) -> None:
+    """Refuse webhook targets on private networks up front (they are checked again, resolved, at delivery)."""
+    from urllib.parse import urlsplit
+
+    from omnireel.jobs.webhooks import blocked_host
+
+    for uri in (spec.echo.get("webhook_config") or {}).get("uris", []):
+        if blocked_host(urlsplit(uri).hostname or "", runtime.settings.webhook_allow_private):
+            raise InvalidArgument(
+                f"webhook_config.uris: {uri!r} points to a private, loopback or unresolvable address, which this "
+                "server does not call (an operator can allow it with OMNIREEL_WEBHOOK_ALLOW_PRIVATE).",
+                field="webhook_config.uris")
+
+
 def create(runtime: "Runtime", tenant_id: str, spec: CreateSpec, idempotency: tuple[str, str] | None = None) -> str:
     """Validate the request, then commit the interaction, its job and its first event together; returns its id.
     With `idempotency` (key, body fingerprint), a repeat of an earlier create returns the earlier interaction."""
@@ -106,6 +120,7 @@ def create(runtime: "Runtime", tenant_id: str, spec: CreateSpec, idempotency: tu
         if earlier is not None:
             return earlier
     model, _engine = runtime.engines.resolve(spec.model)
+    _check_webhook_targets(runtime, spec)
     prompt = "\n".join(b["text"] for b in spec.blocks if b["type"] == "text").strip()
     media_blocks = [(i, b) for i, b in enumerate(spec.blocks) if b["type"] != "text"]
     if not spec.blocks and not spec.previous_interaction_id:

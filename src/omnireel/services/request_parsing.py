@@ -7,8 +7,10 @@ names the field, because silently ignored options are what users of the hosted m
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import re
+from urllib.parse import urlsplit
 
 from omnireel.engines.base import ASPECT_RATIOS, MAX_DURATION_S, MIN_DURATION_S, RESOLUTIONS, TASKS
 from omnireel.errors import InvalidArgument
@@ -222,6 +224,34 @@ def _labels(raw) -> dict:
     return dict(raw)
 
 
+MAX_WEBHOOK_URIS = 5
+MAX_WEBHOOK_METADATA_BYTES = 16 * 1024
+
+
+def _webhook_config(raw) -> None:
+    if raw is None:
+        return
+    if not isinstance(raw, dict):
+        raise InvalidArgument("webhook_config must be an object with 'uris'.", field="webhook_config")
+    uris = raw.get("uris")
+    if not isinstance(uris, list) or not 1 <= len(uris) <= MAX_WEBHOOK_URIS:
+        raise InvalidArgument(f"webhook_config.uris must list 1 to {MAX_WEBHOOK_URIS} URLs.",
+                              field="webhook_config.uris")
+    for uri in uris:
+        parts = urlsplit(uri) if isinstance(uri, str) else None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or len(uri) > 2048:
+            raise InvalidArgument(f"webhook_config.uris: {str(uri)[:100]!r} is not an http(s) URL.",
+                                  field="webhook_config.uris")
+    metadata = raw.get("user_metadata")
+    if metadata is not None:
+        if not isinstance(metadata, dict):
+            raise InvalidArgument("webhook_config.user_metadata must be an object.",
+                                  field="webhook_config.user_metadata")
+        if len(json.dumps(metadata)) > MAX_WEBHOOK_METADATA_BYTES:
+            raise InvalidArgument("webhook_config.user_metadata is larger than 16 KB.",
+                                  field="webhook_config.user_metadata")
+
+
 def _generation_config(raw) -> tuple[str | None, int]:
     if raw is None:
         return None, 0
@@ -290,6 +320,7 @@ def parse_create(body) -> CreateSpec:
     safety = body.get("safety_settings")
     if safety is not None and not isinstance(safety, list):
         raise InvalidArgument("safety_settings must be a list.", field="safety_settings")
+    _webhook_config(body.get("webhook_config"))
     background = _bool(body, "background", False)
     store = _bool(body, "store", True)
     stream = _bool(body, "stream", False)

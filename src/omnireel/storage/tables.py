@@ -131,3 +131,21 @@ idempotency_keys = Table(
     Column("created_at", Float, nullable=False),
     Index("ix_idempotency_created", "created_at"),
 )
+
+
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("tenant_id", String(64), nullable=False),
+    Column("interaction_id", String(40), nullable=False),
+    Column("uri", String(2048), nullable=False),
+    Column("body", JSON, nullable=False),
+    Column("status", String(16), nullable=False),  # pending | delivered | failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", Float, nullable=False),
+    Column("last_error", String(256)),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    Index("ix_webhooks_due", "status", "next_attempt_at"),
+)
