@@ -98,9 +98,8 @@ def insert_row(conn: Connection, settings, *, tenant_id: str, mime_type: str, si
     return file_id
 
 
-def store_inline_media(runtime: "Runtime", tenant_id: str, b64: str, declared_mime: str | None, field: str):
-    """Decode a base64 `data` block of a request, check its type against the allowlist, and store it as a file."""
-    settings = runtime.settings
+def decode_inline_media(settings, b64: str, declared_mime: str | None, field: str) -> tuple[bytes, str]:
+    """Decode a base64 `data` block of a request and check its type against the allowlist: (bytes, sniffed type)."""
     if len(b64) > settings.max_inline_input_bytes * 4 // 3 + 4:
         raise PayloadTooLarge(
             f"{field}: inline data is larger than {settings.max_inline_input_bytes // (1024 * 1024)} MB; "
@@ -117,14 +116,14 @@ def store_inline_media(runtime: "Runtime", tenant_id: str, b64: str, declared_mi
         )
     if not media_types.compatible(declared_mime, sniffed):
         raise InvalidArgument(f"{field}: mime_type is {declared_mime} but the data is {sniffed}.", field=field)
+    return raw, sniffed
+
+
+def store_inline_blob(runtime: "Runtime", raw: bytes) -> str:
+    """Write inline request media to a fresh blob; the caller commits its file row (INLINE, hidden from lists)."""
     blob_key = "in" + ids.new_id(24)
     runtime.blobs.put_chunks(blob_key, [raw])
-    with runtime.db.begin() as conn:
-        file_id = insert_row(
-            conn, settings, tenant_id=tenant_id, mime_type=sniffed, size_bytes=len(raw),
-            sha256=hashlib.sha256(raw).hexdigest(), source="INLINE", blob_key=blob_key,
-        )
-        return conn.execute(select(files).where(files.c.id == file_id)).first()
+    return blob_key
 
 
 def mark_deleted(runtime: "Runtime", tenant_id: str, file_id: str) -> None:

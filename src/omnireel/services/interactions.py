@@ -15,7 +15,7 @@ from omnireel.errors import FailedPrecondition, InvalidArgument, NotFound
 from omnireel.jobs import events, queue
 from omnireel.services import files as files_service
 from omnireel.services import idempotency as idempotency_service
-from omnireel.services.media_inputs import ResolvedMedia, resolve_block
+from omnireel.services.media_inputs import ResolvedMedia, persist_inline, resolve_block
 from omnireel.services.request_parsing import CreateSpec
 from omnireel.storage.tables import files, interactions, jobs
 from omnireel.storage.tables import events as events_table
@@ -163,6 +163,9 @@ def create(runtime: "Runtime", tenant_id: str, spec: CreateSpec, idempotency: tu
     media_iter = iter(resolved)
     for b in spec.blocks:
         display_blocks.append(b if b["type"] == "text" else next(media_iter).display)
+    # Inline media is stored only now that the whole request is valid: a rejected request leaves nothing behind.
+    inline_blobs = [(m, files_service.store_inline_blob(runtime, m.inline_bytes)) for m in resolved
+                    if m.inline_bytes is not None]
     interaction_id = ids.interaction_id()
     now = clock.now()
     request_doc = {"input": display_blocks, "format": fmt, "echo": spec.echo, "task": task}
@@ -171,8 +174,12 @@ def create(runtime: "Runtime", tenant_id: str, spec: CreateSpec, idempotency: tu
             # Re-check inside the write transaction: a concurrent retry may have won the race.
             earlier = idempotency_service.existing(conn, tenant_id, *idempotency)
             if earlier is not None:
+                for _media, blob_key in inline_blobs:
+                    runtime.blobs.delete(blob_key)
                 return earlier
             idempotency_service.remember(conn, tenant_id, *idempotency, interaction_id)
+        for media, blob_key in inline_blobs:
+            persist_inline(runtime, conn, tenant_id, media, blob_key)
         conn.execute(insert(interactions).values(
             id=interaction_id, tenant_id=tenant_id, model=model, status="queued", task=task,
             previous_interaction_id=spec.previous_interaction_id, request=request_doc, store=spec.store,

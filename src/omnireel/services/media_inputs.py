@@ -6,7 +6,7 @@ import dataclasses
 import re
 from typing import TYPE_CHECKING
 
-from omnireel import media_types
+from omnireel import ids, media_types
 from omnireel.errors import FailedPrecondition, InvalidArgument
 from omnireel.services import files as files_service
 
@@ -23,11 +23,13 @@ class ResolvedMedia:
     mime_type: str
     name: str | None
     display: dict  # the block as shown back to the user (uri instead of inline data)
+    inline_bytes: bytes | None = None  # inline data, stored only once the whole request is valid
 
 
 def resolve_block(runtime: "Runtime", tenant_id: str, block: dict, field: str) -> ResolvedMedia:
     if "data" in block:
-        row = files_service.store_inline_media(runtime, tenant_id, block["data"], block.get("mime_type"), field)
+        raw, mime = files_service.decode_inline_media(runtime.settings, block["data"], block.get("mime_type"), field)
+        return _resolved(runtime, ids.file_id(), mime, block, field, inline_bytes=raw)
     else:
         uri = block["uri"]
         if _YOUTUBE.match(uri.strip()):
@@ -49,11 +51,26 @@ def resolve_block(runtime: "Runtime", tenant_id: str, block: dict, field: str) -
         if declared and not media_types.compatible(declared, row.mime_type):
             raise InvalidArgument(f"{field}: mime_type is {declared} but files/{file_id} is {row.mime_type}.",
                                   field=field)
-    kind = media_types.kind_of(row.mime_type)
+    return _resolved(runtime, row.id, row.mime_type, block, field)
+
+
+def _resolved(runtime: "Runtime", file_id: str, mime: str, block: dict, field: str,
+              inline_bytes: bytes | None = None) -> ResolvedMedia:
+    kind = media_types.kind_of(mime)
     if kind not in ("image", "video"):
-        raise InvalidArgument(f"{field}: {row.mime_type} inputs are not supported yet; give images or videos.",
+        raise InvalidArgument(f"{field}: {mime} inputs are not supported yet; give images or videos.",
                               field=field, code="unsupported_media_type")
-    display = {"type": kind, "mime_type": row.mime_type, "uri": files_service.file_uri(runtime.settings, row.id)}
+    display = {"type": kind, "mime_type": mime, "uri": files_service.file_uri(runtime.settings, file_id)}
     if block.get("name"):
         display["name"] = block["name"]
-    return ResolvedMedia(kind, row.id, row.mime_type, block.get("name"), display)
+    return ResolvedMedia(kind, file_id, mime, block.get("name"), display, inline_bytes)
+
+
+def persist_inline(runtime: "Runtime", conn, tenant_id: str, media: ResolvedMedia, blob_key: str) -> None:
+    """Insert the hidden file row of inline media inside the create transaction."""
+    import hashlib
+
+    files_service.insert_row(
+        conn, runtime.settings, tenant_id=tenant_id, mime_type=media.mime_type, size_bytes=len(media.inline_bytes),
+        sha256=hashlib.sha256(media.inline_bytes).hexdigest(), source="INLINE", blob_key=blob_key,
+        file_id=media.file_id)

@@ -1,0 +1,74 @@
+"""Hostile or broken media never crashes the server: a 4xx at create, or a failed interaction with a code."""
+
+from __future__ import annotations
+
+import base64
+import io
+import sqlite3
+import zlib
+
+import httpx
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.conftest import sdk_client
+
+
+def _png_bomb(side: int = 20000) -> bytes:
+    """A tiny PNG that claims side x side pixels (a decompression bomb)."""
+    import struct
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
+    row = b"\x00" + b"\x00" * side
+    compressor = zlib.compressobj(9)
+    data = b"".join(compressor.compress(row) for _ in range(200)) + compressor.flush()
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+
+
+def _jpeg(truncate: int | None = None) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(np.random.default_rng(1).integers(0, 255, (240, 320, 3), dtype=np.uint8)).save(buf, "JPEG")
+    data = buf.getvalue()
+    return data[:truncate] if truncate else data
+
+
+@pytest.mark.parametrize("payload,label", [(_png_bomb(), "bomb"), (_jpeg(truncate=600), "truncated")])
+def test_bad_images_fail_the_interaction_not_the_server(server, payload, label):
+    client = sdk_client(server)
+    result = client.interactions.create(
+        model="gemini-omni-flash-preview",
+        input=[{"type": "image", "data": base64.b64encode(payload).decode(), "mime_type": "image/png"
+                if label == "bomb" else "image/jpeg"}, {"type": "text", "text": "slow push in"}],
+        response_format={"type": "video", "resolution": "360p", "duration": "3s"})
+    assert result.status == "failed"
+    assert result.errors[0].code == "invalid_media", result.errors
+    assert "Traceback" not in result.errors[0].message and "/" not in result.errors[0].message.split(" ")[0]
+    assert httpx.get(server.base_url + "/healthz").status_code == 200
+
+
+def test_rejected_requests_store_nothing(server):
+    client = sdk_client(server, key=server.key("tidy"), retry_options={"attempts": 1})
+    good_png = io.BytesIO()
+    Image.fromarray(np.zeros((10, 10, 3), np.uint8)).save(good_png, "PNG")
+    block = {"type": "image", "data": base64.b64encode(good_png.getvalue()).decode(), "mime_type": "image/png"}
+    from google.genai import _interactions as gi
+
+    with pytest.raises(gi.BadRequestError):
+        client.interactions.create(model="omnireel-fake", input=[block, {"type": "text", "text": "x"}],
+                                   generation_config={"video_config": {"task": "text_to_video"}})
+    with sqlite3.connect(server.data_dir / "omnireel.db") as db:
+        assert db.execute("select count(*) from files where tenant_id='tidy'").fetchone()[0] == 0
+
+
+def test_text_posing_as_an_image_is_refused(server):
+    client = sdk_client(server, retry_options={"attempts": 1})
+    from google.genai import _interactions as gi
+
+    with pytest.raises(gi.APIStatusError) as info:
+        client.interactions.create(model="omnireel-fake", input=[
+            {"type": "image", "data": base64.b64encode(b"#!/bin/sh\nrm -rf /\n").decode(), "mime_type": "image/png"}])
+    assert info.value.status_code == 415
