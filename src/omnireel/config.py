@@ -37,6 +37,7 @@ class Settings:
     sweep_interval_s: float = 10.0
     max_attempts: int = 3
     job_timeout_s: float = 900.0
+    max_unfinished_per_tenant: int = 200  # queued + running; beyond it creates get 429 with Retry-After
     shutdown_grace_s: float = 30.0  # on SIGTERM, running renders get this long before they are released
     # files
     file_ttl_s: float = 48 * 3600.0

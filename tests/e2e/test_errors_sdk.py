@@ -135,3 +135,16 @@ def test_oversized_bodies_are_refused_before_being_read(server_factory):
         client.interactions.create(model=FAKE, input="x" * 200_000)
     assert info.value.status_code == 413
     assert "Files API" in _message(info.value)
+
+
+def test_backlog_limit_answers_429_with_retry_after(server_factory):
+    server = server_factory(env={"OMNIREEL_WORKERS": "0", "OMNIREEL_MAX_UNFINISHED_PER_TENANT": "2"})
+    body = {"model": FAKE, "input": "x", "background": True}
+    headers = {"x-goog-api-key": server.key("busy")}
+    for _ in range(2):
+        assert httpx.post(f"{server.base_url}/v1/interactions", json=body, headers=headers).status_code == 200
+    r = httpx.post(f"{server.base_url}/v1/interactions", json=body, headers=headers)
+    assert r.status_code == 429 and r.headers["retry-after"] == "5"
+    assert "unfinished" in r.json()["error"]["message"]
+    other = httpx.post(f"{server.base_url}/v1/interactions", json=body, headers={"x-goog-api-key": server.key("idle")})
+    assert other.status_code == 200  # the limit is per tenant

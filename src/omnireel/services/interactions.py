@@ -7,11 +7,11 @@ import base64
 import logging
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 
 from omnireel import clock, ids
 from omnireel.engines.base import DEFAULT_DURATION_S
-from omnireel.errors import FailedPrecondition, InvalidArgument, NotFound
+from omnireel.errors import FailedPrecondition, InvalidArgument, NotFound, RateLimited
 from omnireel.jobs import events, queue
 from omnireel.services import files as files_service
 from omnireel.services import idempotency as idempotency_service
@@ -97,6 +97,19 @@ def _output_video(row) -> dict | None:
     return None
 
 
+def _check_backlog(runtime: "Runtime", tenant_id: str) -> None:
+    """Backpressure: one tenant cannot queue unbounded work; the SDK waits and retries on 429 + Retry-After."""
+    limit = runtime.settings.max_unfinished_per_tenant
+    with runtime.db.connect().execution_options(readonly=True) as conn:
+        unfinished = conn.execute(select(func.count()).select_from(jobs).where(
+            jobs.c.tenant_id == tenant_id, jobs.c.status.in_(("queued", "running")))).scalar()
+    if unfinished >= limit:
+        error = RateLimited(f"This API key already has {unfinished} unfinished interactions (the limit is {limit}); "
+                            "wait for some to finish, then retry.")
+        error.headers = {"Retry-After": "5"}
+        raise error
+
+
 def _check_webhook_targets(runtime: "Runtime", spec: CreateSpec) -> None:
     """Refuse webhook targets on private networks up front (they are checked again, resolved, at delivery)."""
     from urllib.parse import urlsplit
@@ -121,6 +134,7 @@ def create(runtime: "Runtime", tenant_id: str, spec: CreateSpec, idempotency: tu
             return earlier
     model, _engine = runtime.engines.resolve(spec.model)
     _check_webhook_targets(runtime, spec)
+    _check_backlog(runtime, tenant_id)
     prompt = "\n".join(b["text"] for b in spec.blocks if b["type"] == "text").strip()
     media_blocks = [(i, b) for i, b in enumerate(spec.blocks) if b["type"] != "text"]
     if not spec.blocks and not spec.previous_interaction_id:
