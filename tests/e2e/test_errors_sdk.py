@@ -148,3 +148,14 @@ def test_backlog_limit_answers_429_with_retry_after(server_factory):
     assert "unfinished" in r.json()["error"]["message"]
     other = httpx.post(f"{server.base_url}/v1/interactions", json=body, headers={"x-goog-api-key": server.key("idle")})
     assert other.status_code == 200  # the limit is per tenant
+
+
+def test_keyless_local_mode_on_loopback(server_factory):
+    server = server_factory(env={"OMNIREEL_ALLOW_KEYLESS": "1"})
+    client = sdk_client(server, key="placeholder")  # the SDK insists on some key
+    result = client.interactions.create(model=FAKE, input="local", background=True,
+                                        response_format={"resolution": "360p", "duration": "3s"})
+    assert httpx.get(f"{server.base_url}/v1/interactions/{result.id}").status_code == 200  # no key at all
+    real = server.key("someone")
+    r = httpx.get(f"{server.base_url}/v1/interactions/{result.id}", headers={"x-goog-api-key": real})
+    assert r.status_code == 404  # real keys still map to their own tenant

@@ -97,16 +97,17 @@ def test_cancel_running_and_delete(client):
         client.interactions.get(created.id)
 
 
-def test_three_turn_chain(client):
+def test_three_turn_chain(client, tmp_path):
     fmt = {"type": "video", "aspect_ratio": "9:16", "resolution": "360p", "duration": "3s"}
     first = client.interactions.create(model=FAKE, input="turn one", response_format=fmt)
     second = client.interactions.create(model=FAKE, input="turn two: brighter, keep the rest",
                                         previous_interaction_id=first.id)
     third = client.interactions.create(model=FAKE, input="turn three: slower, keep the rest",
                                        previous_interaction_id=second.id)
-    for turn in (first, second, third):
+    for n, turn in enumerate((first, second, third)):
         assert turn.status == "completed", turn.errors
-        assert turn.output_video is not None
+        # Later turns inherit the first turn's 9:16 360p 3 s format.
+        assert_video(_save(turn, tmp_path / f"turn{n}.mp4"), 360, 640, duration_s=3.0)
     assert second.previous_interaction_id == first.id and third.previous_interaction_id == second.id
     # Each interaction holds only its own turn; later turns inherit the aspect ratio of the first.
     assert [s.type for s in third.steps] == ["user_input", "model_output"]
