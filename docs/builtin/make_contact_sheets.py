@@ -1,7 +1,8 @@
 """Regenerate the contact sheets in this folder: .venv/bin/python docs/builtin/make_contact_sheets.py
 
-Renders three product shapes with the builtin engine at 720p (photos from the scikit-image wheel) and saves a
-3x3 grid of evenly spaced frames for each, plus the plan text the engine returned.
+Renders the product shapes with the builtin engine at 720p (photos from the scikit-image wheel) and saves a
+3x3 grid of evenly spaced frames for each, plus the plan text the engine returned. Pass example names to rebuild
+only those (e.g. `t2v_short_ad t2v_animatic`).
 """
 
 from __future__ import annotations
@@ -44,6 +45,23 @@ EXAMPLES = {
         images=["rocket.jpg"],
         aspect_ratio="9:16",
     ),
+    "t2v_short_ad": dict(
+        task="text_to_video",
+        prompt=(
+            "Short motion graphics ad for a late-night ramen bar in a neon city at night, slow push in. "
+            '[0-3s] "Tonkotsu After Dark" [3-5.5s] "Open Till 3am - Every Night" as a lower third '
+            '[5.5-8s] end card "ramen.nyc"'
+        ),
+        images=[],
+    ),
+    "t2v_animatic": dict(
+        task="text_to_video",
+        prompt=(
+            "A chef plating a dish in a busy kitchen at golden hour. [0-4s] slow push in on the chef's hands, "
+            '"Taste The Season" [4-8s] orbit around the plate, end card "Saison"'
+        ),
+        images=[],
+    ),
 }
 
 
@@ -60,9 +78,11 @@ def sheet(video: Path, out: Path, n: int = 9) -> None:
     grid.save(out, optimize=True)
 
 
-def main() -> None:
+def main(names: list[str]) -> None:
     with tempfile.TemporaryDirectory() as d:
         for name, ex in EXAMPLES.items():
+            if names and name not in names:
+                continue
             media = tuple(MediaInput("image", DATA / f, "image/png") for f in ex["images"])
             req = EngineRequest(
                 task=ex["task"], prompt=ex["prompt"], media=media, resolution="720p", duration_s=8,
@@ -76,4 +96,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(sys.argv[1:])  # optional example names: rebuild only those

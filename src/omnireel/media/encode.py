@@ -2,12 +2,19 @@
 
 Frames and audio are handed to the encoder as they arrive, so memory stays flat whatever the duration. Video timing
 is exact: time base 1/fps and pts = frame index, so a decoder sees exactly frames/fps seconds.
+
+Audio can be encoded on a worker thread (`write_audio_async`): the AAC encoder runs there, packets come back through
+a queue and are muxed on the caller's thread, because PyAV's muxer is not thread-safe.
 """
 
 from __future__ import annotations
 
+import os
+import queue
+import threading
 from fractions import Fraction
 from pathlib import Path
+from typing import Callable
 
 import av
 import cv2
@@ -16,9 +23,20 @@ import numpy as np
 AUDIO_CHANNELS = 2
 # AAC encodes fixed blocks of 1024 samples; feeding whole blocks keeps pts exact and avoids encoder warnings.
 _AAC_BLOCK = 1024
-# Bits per pixel per frame for the VBV cap. 0.09 keeps 8 s of 720p motion graphics near 2 Mbit/s, well under the
-# ~4 MB inline delivery cap, while crf still spends less on easy content.
-_CAP_BITS_PER_PIXEL = 0.09
+# Rate control is plain CRF by default. x264's VBV (maxrate/bufsize) with more than one thread is not
+# deterministic: the same frames encode differently from run to run, which would break "same request and seed,
+# same frames". An explicit `max_bitrate` therefore turns VBV on with a single encoder thread.
+# x264 buffers whole frames per thread and for its look-ahead; at 4k each frame costs ~50 MB of planes, so large
+# frames get fewer frame threads and a shorter look-ahead (memory stays flat, speed barely moves).
+_LARGE_FRAME_PIXELS = 2560 * 1440
+
+
+def x264_threading(width: int, height: int) -> dict[str, str]:
+    """Thread and look-ahead options for libx264 at this frame size (empty: x264's own defaults)."""
+    if width * height < _LARGE_FRAME_PIXELS:
+        return {}
+    cores = os.cpu_count() or 2
+    return {"threads": str(max(2, min(cores, 8))), "rc-lookahead": "8"}
 
 
 class VideoWriter:
@@ -56,7 +74,6 @@ class VideoWriter:
         self._closed = False
         self._container = av.open(str(self.path), mode="w", format="mp4", options={"movflags": "+faststart"})
         try:
-            cap = max_bitrate or int(width * height * self.fps * _CAP_BITS_PER_PIXEL)
             v = self._container.add_stream("libx264", rate=self.fps)
             v.width, v.height, v.pix_fmt = width, height, "yuv420p"
             v.time_base = Fraction(1, self.fps)
@@ -65,18 +82,27 @@ class VideoWriter:
             v.options = {
                 "crf": str(crf),
                 "preset": preset,
-                "maxrate": str(cap),
-                "bufsize": str(cap * 2),
                 # A keyframe every 5 s: enough for seeking in short clips; more would cost bits and encode time.
                 "g": str(self.fps * 5),
+                **x264_threading(width, height),
             }
+            if max_bitrate:
+                v.options = {**v.options, "maxrate": str(max_bitrate), "bufsize": str(max_bitrate * 2),
+                             "threads": "1"}
             self._video = v
             self._audio = None
             self._pending = np.zeros((AUDIO_CHANNELS, 0), dtype=np.float32)
+            self._audio_thread: threading.Thread | None = None
+            self._audio_packets: queue.SimpleQueue = queue.SimpleQueue()
+            self._audio_error: BaseException | None = None
+            self._audio_stop = threading.Event()
             if audio:
                 a = self._container.add_stream("aac", rate=sample_rate, layout="stereo")
                 a.time_base = Fraction(1, sample_rate)
                 a.codec_context.bit_rate = 128_000
+                # The "fast" coder: a third of the default two-loop search's time at an inaudible difference for
+                # synthesised beds and speech at 128 kbit/s.
+                a.codec_context.options = {"aac_coder": "fast"}
                 self._audio = a
         except Exception:
             self._container.close()
@@ -95,24 +121,63 @@ class VideoWriter:
     # -- video -----------------------------------------------------------------------------------------------------
     def write_frame(self, rgb: np.ndarray) -> None:
         """Encode one RGB frame (HxWx3 uint8, exactly the writer's size)."""
+        self.write_i420(self.to_i420(rgb))
+
+    def to_i420(self, rgb: np.ndarray) -> np.ndarray:
+        """Check an RGB frame and convert it to the planar I420 layout `write_i420` takes. Thread-safe, so a
+        renderer thread can do it while the encoder works on the previous frame."""
         if rgb.shape != (self.height, self.width, 3):
             raise ValueError(f"frame shape {rgb.shape} does not match {(self.height, self.width, 3)}")
         if rgb.dtype != np.uint8:
             raise ValueError("frames must be uint8")
         # OpenCV's I420 conversion is the same BT.601 limited-range matrix swscale uses (within 3 levels), ~7x faster.
-        yuv = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2YUV_I420)
+        return cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2YUV_I420)
+
+    def write_i420(self, yuv: np.ndarray) -> None:
+        """Encode one frame already in I420 (a (height * 3 / 2, width) uint8 array, as from `to_i420`)."""
+        if yuv.shape != (self.height * 3 // 2, self.width) or yuv.dtype != np.uint8:
+            raise ValueError(f"I420 frame must be uint8 shaped {(self.height * 3 // 2, self.width)}")
         frame = av.VideoFrame.from_ndarray(yuv, format="yuv420p")
         frame.pts = self.frames_written
         frame.time_base = self._video.codec_context.time_base
         for packet in self._video.encode(frame):
             self._container.mux(packet)
         self.frames_written += 1
+        if self._audio_thread is not None:
+            self._mux_ready_audio()
 
     # -- audio -----------------------------------------------------------------------------------------------------
     def write_audio(self, samples: np.ndarray) -> None:
         """Queue float audio, shape (channels, n) in [-1, 1]; mono is duplicated to stereo. Encoded in AAC blocks."""
         if self._audio is None:
             return
+        if self._audio_thread is not None:
+            raise RuntimeError("audio is already being written by write_audio_async")
+        self._append_audio(samples, self._mux_packets)
+
+    def write_audio_async(self, source: np.ndarray | Callable[[], np.ndarray]) -> None:
+        """Encode the whole soundtrack on a worker thread while frames are written: `source` is the audio, or a
+        function returning it (then it is synthesised on that thread too). Packets are muxed by write_frame and
+        close on the caller's thread. Call once, instead of write_audio."""
+        if self._audio is None:
+            return
+        if self._audio_thread is not None or self.samples_written or self._pending.shape[1]:
+            raise RuntimeError("write_audio_async must be the only audio written")
+        # The header is written (and every codec opened) here, on the caller's thread, before the worker touches
+        # the audio encoder: PyAV opens codecs lazily on the first mux otherwise, which would race.
+        self._container.start_encoding()
+
+        def work():
+            try:
+                samples = source() if callable(source) else source
+                self._append_audio(samples, self._audio_packets.put)
+            except BaseException as exc:  # noqa: BLE001 - re-raised on the caller's thread
+                self._audio_error = exc
+
+        self._audio_thread = threading.Thread(target=work, name="omnireel-audio", daemon=True)
+        self._audio_thread.start()
+
+    def _append_audio(self, samples: np.ndarray, sink: Callable) -> None:
         s = np.asarray(samples, dtype=np.float32)
         if s.ndim == 1:
             s = s[None, :]
@@ -121,22 +186,45 @@ class VideoWriter:
         elif s.shape[0] != AUDIO_CHANNELS:
             raise ValueError("audio must be mono or stereo, shaped (channels, n)")
         s = np.clip(np.nan_to_num(s), -1.0, 1.0)
-        self._pending = np.concatenate([self._pending, s], axis=1)
-        blocks = self._pending.shape[1] // _AAC_BLOCK
+        if self._pending.shape[1]:
+            s = np.concatenate([self._pending, s], axis=1)
+        blocks = s.shape[1] // _AAC_BLOCK
         if blocks:
-            self._encode_audio(self._pending[:, : blocks * _AAC_BLOCK])
-            self._pending = self._pending[:, blocks * _AAC_BLOCK :]
+            self._encode_audio(s[:, : blocks * _AAC_BLOCK], sink)
+        self._pending = s[:, blocks * _AAC_BLOCK :]
 
-    def _encode_audio(self, s: np.ndarray) -> None:
+    def _encode_audio(self, s: np.ndarray, sink: Callable) -> None:
         for start in range(0, s.shape[1], _AAC_BLOCK):
+            if self._audio_stop.is_set():
+                return
             chunk = np.ascontiguousarray(s[:, start : start + _AAC_BLOCK])
             frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout="stereo")
             frame.sample_rate = self.sample_rate
             frame.pts = self.samples_written
             frame.time_base = Fraction(1, self.sample_rate)
             self.samples_written += chunk.shape[1]
-            for packet in self._audio.encode(frame):
-                self._container.mux(packet)
+            sink(list(self._audio.encode(frame)))
+
+    def _mux_packets(self, packets) -> None:
+        for packet in packets:
+            self._container.mux(packet)
+
+    def _mux_ready_audio(self) -> None:
+        while True:
+            try:
+                packets = self._audio_packets.get_nowait()
+            except queue.Empty:
+                return
+            self._mux_packets(packets)
+
+    def _finish_async_audio(self) -> None:
+        if self._audio_thread is None:
+            return
+        self._audio_thread.join()
+        self._audio_thread = None
+        self._mux_ready_audio()
+        if self._audio_error is not None:
+            raise self._audio_error
 
     # -- lifecycle ---------------------------------------------------------------------------------------------------
     @property
@@ -149,6 +237,7 @@ class VideoWriter:
             return
         self._closed = True
         try:
+            self._finish_async_audio()
             if self._audio is not None:
                 # Pad with silence to the picture's length, then finish the last partial block.
                 target = round(self.frames_written * self.sample_rate / self.fps)
@@ -158,20 +247,30 @@ class VideoWriter:
                         [self._pending, np.zeros((AUDIO_CHANNELS, missing), np.float32)], axis=1
                     )
                 if self._pending.shape[1]:
-                    self._encode_audio(self._pending)
+                    self._encode_audio(self._pending, self._mux_packets)
                     self._pending = self._pending[:, :0]
                 for packet in self._audio.encode(None):
                     self._container.mux(packet)
             for packet in self._video.encode(None):
                 self._container.mux(packet)
-        finally:
-            self._container.close()
+        except BaseException:
+            # A soundtrack or encoder failure at the end must not leave a file that looks like a result either.
+            try:
+                self._container.close()
+            except Exception:  # noqa: BLE001 - the original error matters
+                pass
+            self.path.unlink(missing_ok=True)
+            raise
+        self._container.close()
 
     def _abort(self) -> None:
         # A failed render must not leave a half-written file that looks like a result.
         if self._closed:
             return
         self._closed = True
+        self._audio_stop.set()
+        if self._audio_thread is not None:
+            self._audio_thread.join()
         try:
             self._container.close()
         except Exception:  # noqa: BLE001 - the original error matters, not the cleanup one

@@ -126,3 +126,141 @@ def text_sprite_for_frame(
         max_lines=max_lines,
     )
     return render_text_sprite(lines, font, **kwargs)
+
+
+# --- Display typography: balanced line breaks and title sprites --------------------------------------------------
+
+# Words that bind to the word after them: a line never ends on one ("for / the win" reads wrong).
+_BINDING = {"a", "an", "the", "of", "to", "in", "on", "at", "for", "and", "&", "with", "by", "from", "or", "your", "our", "my"}
+# Punctuation after which a break reads naturally ("Nov 28 - / Free Entry", "Bold, / Bright").
+_NATURAL_END = ("-", "–", "—", "|", "·", "•", ":", ",", ";", ".", "!", "?", "/")
+
+
+def _break_cost(words: list[str], lines: list[list[str]], widths: list[float]) -> float:
+    """Typographic cost of a set of lines (lower is better): raggedness, orphans, and unnatural break points."""
+    widest = max(widths)
+    cost = 0.0
+    for w in widths[:-1]:
+        cost += ((widest - w) / widest) ** 2 * 0.6
+    cost += ((widest - widths[-1]) / widest) ** 2 * 0.35  # a shorter last line is classic, but not a stub
+    for i, line in enumerate(lines):
+        if len(line) == 1 and len(words) >= 4:
+            cost += 0.9 if i == len(lines) - 1 else 0.5  # an orphan: one word alone on a line
+        if i < len(lines) - 1:
+            last, nxt = line[-1], lines[i + 1][0]
+            if last.lower() in _BINDING:
+                cost += 0.8
+            if last.endswith(_NATURAL_END) or last in _NATURAL_END:
+                cost -= 0.25
+            if nxt in _NATURAL_END:
+                cost += 0.35  # a line starting with a dash
+            if nxt[:1].isdigit() and len(last) <= 4 and last.isalpha() and len(line) == 1:
+                cost += 0.4  # "Nov / 28": a short label and its number belong together
+    return cost
+
+
+def balanced_lines(
+    text: str, max_w: int, max_h: int, *, max_size: int, min_size: int = 12, bold: bool = True, max_lines: int = 3,
+    prefer_lines: int = 1, line_gap: float = 1.08,
+) -> tuple[ImageFont.FreeTypeFont, list[str]]:
+    """Display line breaking: the font size and breaks that make `text` as large as fits max_w x max_h while the
+    lines stay balanced (no orphaned last word, breaks after punctuation, never after "the"/"of"). Words are
+    never split or changed, so " ".join(lines) == text. `prefer_lines` biases towards stacked layouts."""
+    words = text.split(" ")
+    ref = load_font(100, bold)
+    space = ref.getlength(" ")
+    wlen = [ref.getlength(w) for w in words]
+    asc, desc = ref.getmetrics()
+    lh_ref = (asc + desc) * line_gap
+    n_words = len(words)
+    best = None
+    for n in range(1, min(max_lines, n_words) + 1):
+        for cuts in _combinations(n_words - 1, n - 1):
+            bounds = [0, *[c + 1 for c in cuts], n_words]
+            lines = [words[bounds[i] : bounds[i + 1]] for i in range(n)]
+            widths = [sum(wlen[bounds[i] : bounds[i + 1]]) + space * (len(lines[i]) - 1) for i in range(n)]
+            size = min(max_size, 100 * max_w / max(widths), 100 * max_h / (lh_ref * n))
+            cost = _break_cost(words, lines, widths) if n > 1 else 0.0
+            cost += 0.04 * abs(n - prefer_lines)
+            score = (size / max_size) - cost * 0.35
+            if best is None or score > best[0] + 1e-9:
+                best = (score, size, [" ".join(line) for line in lines])
+    _, size, lines = best
+    size = int(max(min_size, size))
+    font = load_font(size, bold)
+    if max(font.getlength(line) for line in lines) > max_w and size > min_size:
+        # Rounding or hinting pushed a line over: step down until it fits.
+        while size > min_size and max(load_font(size, bold).getlength(line) for line in lines) > max_w:
+            size -= 1
+        font = load_font(size, bold)
+    return font, lines
+
+
+def _combinations(n: int, k: int):
+    """All sorted k-subsets of range(n) (break positions after word i); small n, so plain recursion is fine."""
+    if k == 0:
+        yield ()
+        return
+    for first in range(n):
+        for rest in _combinations(n, k - 1):
+            if not rest or rest[0] > first:
+                yield (first, *rest)
+                
+
+def title_sprite(
+    text: str,
+    font: ImageFont.FreeTypeFont,
+    *,
+    glow: tuple[int, int, int] | None = None,
+    color: tuple[int, int, int] = (255, 255, 255),
+    tracking: float = 0.0,
+) -> tuple[np.ndarray, int]:
+    """One line of display type as a premultiplied RGBA uint8 sprite: light glyphs, a thin dark outline, a soft
+    drop shadow and an optional coloured glow (no plate). Returns (sprite, pad): the glyph origin sits `pad` px
+    in from the sprite's top-left corner. `tracking` adds letter spacing in em (used while a title animates)."""
+    size = font.size
+    pad = int(size * 0.45) + 2
+    asc, desc = font.getmetrics()
+    if tracking:
+        xs, x = [], 0.0
+        for ch in text:
+            xs.append(x)
+            x += font.getlength(ch) + tracking * size
+        width = x - tracking * size
+    else:
+        width = font.getlength(text)
+    w, h = int(np.ceil(width)) + 2 * pad, asc + desc + 2 * pad
+    stroke = max(1, size // 20)
+    mask = Image.new("L", (w, h), 0)
+    md = ImageDraw.Draw(mask)
+    fill = Image.new("L", (w, h), 0)
+    fd = ImageDraw.Draw(fill)
+    if tracking:
+        for ch, cx in zip(text, xs):
+            md.text((pad + cx, pad), ch, font=font, fill=255, stroke_width=stroke, stroke_fill=255)
+            fd.text((pad + cx, pad), ch, font=font, fill=255)
+    else:
+        md.text((pad, pad), text, font=font, fill=255, stroke_width=stroke, stroke_fill=255)
+        fd.text((pad, pad), text, font=font, fill=255)
+    outer = np.asarray(mask, np.float32) / 255.0
+    inner = np.asarray(fill, np.float32) / 255.0
+    off = max(1, size // 24)
+    shadow = np.asarray(mask.filter(ImageFilter.GaussianBlur(max(1.0, size * 0.09))), np.float32) / 255.0
+    shadow = np.roll(shadow, off, axis=0) * 0.8
+    rgb = np.zeros((h, w, 3), np.float32)
+    alpha = shadow.copy()
+    if glow is not None:
+        g = np.asarray(mask.filter(ImageFilter.GaussianBlur(max(2.0, size * 0.22))), np.float32) / 255.0
+        g = np.clip(g * 1.6, 0, 1) * 0.85
+        gcol = np.asarray(glow, np.float32)
+        # Glow under the shadow: coloured light around the letters, dark right next to them for contrast.
+        rgb = g[..., None] * gcol
+        alpha = g + alpha * (1 - g)
+        rgb = rgb * (1 - shadow[..., None])
+        alpha = np.maximum(alpha, shadow)
+    # Dark outline (the stroke ring), then the light glyph on top.
+    rgb = rgb * (1 - outer[..., None])
+    alpha = outer + alpha * (1 - outer)
+    rgb = rgb * (1 - inner[..., None]) + inner[..., None] * np.asarray(color, np.float32)
+    out = np.dstack([np.clip(rgb, 0, 255), np.clip(alpha * 255.0, 0, 255)])
+    return (out + 0.5).astype(np.uint8), pad

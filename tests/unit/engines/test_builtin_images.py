@@ -8,10 +8,12 @@ import numpy as np
 import pytest
 
 from omnireel.engines.base import EngineRequest, MediaInput, SimpleContext, frame_size
-from omnireel.engines.builtin.i2v import camera_states
+from omnireel.engines.builtin import common
+from omnireel.engines.builtin.i2v import build_still, camera_states
 from omnireel.errors import CapabilityMissing
 from omnireel.media.decode import iter_frames
-from omnireel.media.ops.still import StillShot, focus_point
+from omnireel.media.ops import light
+from omnireel.media.ops.segment import segment
 from omnireel.media.prompt.parse import parse
 from tests.unit.engines.conftest import image_path
 from tests.unit.media.helpers import decode_all, frame_at, needs_tesseract, ocr
@@ -56,34 +58,42 @@ def test_i2v_every_aspect(run_engine, tmp_path, aspect):
     assert "never repainted" in out.text
 
 
-@pytest.mark.parametrize("prompt", ["Slow push in on the bottle", "Pan left across the product", "Orbit the product"])
-def test_subject_pixels_unchanged_after_undoing_camera(run_engine, tmp_path, prompt):
-    """Tolerance: after warping the decoded frame back through the inverse camera transform, the product image's
-    interior matches the input with PSNR >= 30 dB and mean absolute error <= 4 levels (x264 crf 23, yuv420p
-    chroma subsampling and two bilinear resamplings are the only differences; any repainting fails this)."""
-    img = product_image()
-    p = image_path(tmp_path, img)
-    req, out, _ = run_engine(task="image_to_video", prompt=prompt, media=_media([p]))
+def undo_subject(video, req, img, prompt, frames=(0, 36, 71)):
+    """For each frame index: the decoded frame warped back through the inverse of the subject layer's camera
+    transform, and the mask of image pixels that are subject (fully opaque in the layer, 4 px clear of its
+    soft edge) and on screen in that frame."""
     w, h = req.size
-    shot = StillShot(img, w, h, focus=focus_point(img))
-    cams = camera_states(parse(prompt, image_count=1, duration_s=3), req)
+    plan = parse(prompt, image_count=1, duration_s=req.frame_count / req.fps)
+    still, strength = build_still(img, req.size, plan.camera, req.frame_count, req.fps, req.seed, light.look_for(plan), common.request_rng(req, "light"))
+    cams = camera_states(plan, req, strength)
     ih, iw = img.shape[:2]
-    for k in (0, 36, 71):
-        m = shot.source_matrix(cams[k])
-        back = cv2.warpAffine(frame_at(out.video_path, k), m, (iw, ih), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP)
-        # Only pixels that are on screen in this frame can be compared; stay 4 px clear of the visible edge.
+    subject = cv2.erode((segment(img).alpha >= 0.999).astype(np.uint8), np.ones((9, 9), np.uint8))
+    for k in frames:
+        m = still.source_matrix(cams[k])
+        back = cv2.warpAffine(frame_at(video, k), m, (iw, ih), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP)
         corners = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
         visible = np.zeros((ih, iw), np.uint8)
         inv = cv2.invertAffineTransform(m)
         cv2.fillConvexPoly(visible, cv2.transform(corners[None], inv)[0].astype(np.int32), 1)
         visible = cv2.erode(visible, np.ones((9, 9), np.uint8))
-        visible[:4], visible[-4:], visible[:, :4], visible[:, -4:] = 0, 0, 0, 0
-        sel = visible.astype(bool)
-        assert sel.mean() > 0.5
+        yield k, back, (visible & subject).astype(bool)
+
+
+@pytest.mark.parametrize("prompt", ["Slow push in on the bottle", "Pan left across the product", "Orbit the product"])
+def test_subject_pixels_unchanged_after_undoing_camera(run_engine, tmp_path, prompt):
+    """Tolerance: after warping the decoded frame back through the inverse of the subject layer's camera
+    transform, the subject's interior matches the input with PSNR >= 30 dB and mean absolute error <= 4 levels
+    (x264 crf 23, yuv420p chroma subsampling and two bilinear resamplings are the only differences; any
+    repainting fails this). The background is a separate parallax layer and is not compared here."""
+    img = product_image()
+    p = image_path(tmp_path, img)
+    req, out, _ = run_engine(task="image_to_video", prompt=prompt, media=_media([p]))
+    for k, back, sel in undo_subject(out.video_path, req, img, prompt):
+        assert sel.mean() > 0.12, k  # the bottle is ~20% of the image
         diff = back[sel].astype(float) - img[sel].astype(float)
         mse = float(np.mean(diff**2))
-        psnr = 10 * np.log10(255**2 / max(mse, 1e-9))
-        assert psnr >= 30 and np.abs(diff).mean() <= 4, (k, psnr, np.abs(diff).mean())
+        got = 10 * np.log10(255**2 / max(mse, 1e-9))
+        assert got >= 30 and np.abs(diff).mean() <= 4, (k, got, np.abs(diff).mean())
 
 
 def test_first_last_frame_morph_matches_inputs(run_engine, tmp_path):

@@ -98,3 +98,23 @@ def test_probe_rejects_garbage(tmp_path):
     bad.write_bytes(b"not a video at all" * 10)
     with pytest.raises(InvalidMedia):
         probe(bad)
+
+
+def test_encoding_is_deterministic(tmp_path):
+    """Same frames in, same frames out, every run: x264's VBV with threads is not, so the writer must not use it."""
+    import hashlib
+
+    from omnireel.media.decode import iter_frames
+    from omnireel.media.encode import VideoWriter
+
+    rng = np.random.default_rng(0)
+    base = rng.integers(0, 255, (360, 640, 3), dtype=np.uint8)
+    digests = set()
+    for run in range(3):
+        out = tmp_path / f"d{run}.mp4"
+        with VideoWriter(out, 640, 360) as writer:
+            writer.write_audio(np.zeros((2, 96000), np.float32))
+            for i in range(48):
+                writer.write_frame(np.roll(base, i * 3, axis=1))
+        digests.add(hashlib.sha256(b"".join(f.tobytes() for f in iter_frames(out))).hexdigest())
+    assert len(digests) == 1

@@ -7,7 +7,7 @@ import hashlib
 import queue
 import threading
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import numpy as np
 
@@ -40,21 +40,27 @@ def encode(
     ctx: EngineContext,
     output_path: Path,
     frames: Iterable[np.ndarray],
-    audio: np.ndarray,
+    audio: np.ndarray | Callable[[], np.ndarray],
     *,
     stage: str = "render",
 ) -> int:
     """Stream `frames` into an H.264 + AAC MP4 at request.size and request.fps, reporting progress; stops after
-    exactly request.frame_count frames (a short generator is an error: the duration is a promise)."""
+    exactly request.frame_count frames (a short generator is an error: the duration is a promise).
+
+    Three things overlap: frames render (and convert to I420) on a worker thread, the soundtrack is synthesised and
+    AAC-encoded on another, and x264 encodes on this one (with its own threads). `audio` is the samples, or a
+    function returning them (e.g. `functools.partial(soundtrack, plan, duration, rng, cues=cues)`) so synthesis
+    runs off the critical path too."""
     width, height = request.size
     total = request.frame_count
     ctx.progress(stage, 0.0)
     with VideoWriter(output_path, width, height, fps=request.fps) as writer:
-        writer.write_audio(audio)
-        for i, frame in enumerate(_prefetch(frames, total)):
+        writer.write_audio_async(audio)
+        i420 = (writer.to_i420(f) for f in frames)
+        for i, yuv in enumerate(_prefetch(i420, total)):
             if i >= total:
                 break
-            writer.write_frame(frame)
+            writer.write_i420(yuv)
             if (i + 1) % PROGRESS_EVERY == 0:
                 ctx.progress(stage, (i + 1) / total)
         if writer.frames_written != total:

@@ -3,6 +3,8 @@ stretched) and joined by an optical-flow morph that starts exactly on the first 
 
 from __future__ import annotations
 
+import functools
+
 from pathlib import Path
 from typing import Iterator
 
@@ -11,7 +13,7 @@ import numpy as np
 from omnireel.engines.base import EngineContext, EngineOutput, EngineRequest
 from omnireel.engines.builtin import common
 from omnireel.engines.builtin.titles import TitleTrack, schedule
-from omnireel.media.audio.music import mood_named, render_bed
+from omnireel.media.audio.soundtrack import soundtrack
 from omnireel.media.ops.camera_path import CameraState, ease
 from omnireel.media.ops.morph import FlowMorph
 from omnireel.media.ops.still import StillShot
@@ -49,7 +51,7 @@ def run(
     morph = FlowMorph(*fitted)
     ctx.progress("analyse", 1.0)
     titles = TitleTrack(schedule(plan, duration), width, height, duration)
-    audio = render_bed(duration, mood_named(plan.mood), common.request_rng(request, "audio"), cues=titles.cues)
+    audio = functools.partial(soundtrack, plan, duration, common.request_rng(request, "audio"), cues=titles.cues)
     common.encode(request, ctx, output_path, frames(morph, request.frame_count, request.fps, titles), audio)
     notes = [
         f"Image {first_i + 1} is the first frame and image {last_i + 1} the last; in between is an optical-flow morph "

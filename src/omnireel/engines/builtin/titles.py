@@ -74,3 +74,48 @@ class TitleTrack:
     @property
     def cues(self) -> tuple[float, ...]:
         return tuple(t.start_s for t in self.titles)
+
+
+# --- text_to_video: titles as designed cards -----------------------------------------------------------------
+
+_END_WORDS = ("end card", "end screen", "endcard", "end slate", "final card", "outro", "call to action", "cta", "logo")
+
+
+def cards_for(plan: ShotPlan, duration_s: float, rng: np.random.Generator) -> list:
+    """The schedule as kinetic-type cards: each title's layout comes from where the prompt put it (lower third,
+    top), its beat's role (an "end card" beat), the style (minimal → stacked) and its place in the sequence (an
+    ad's last title closes on an end card); the reveal from the style, varied by seed."""
+    from omnireel.media.motion.kinetic import Card
+
+    titles = schedule(plan, duration_s)
+    style = set(plan.style)
+    low = plan.prompt.lower()
+    if "minimal" in style or "corporate" in plan.palette:
+        reveals = ("wipe", "rise")
+    elif "cinematic" in style or plan.mood in ("epic", "dramatic", "tense"):
+        reveals = ("track", "wipe")
+    elif "ad" in style or "social" in style or plan.mood in ("energetic", "upbeat"):
+        reveals = ("rise", "scale")
+    else:
+        reveals = ("rise", "wipe", "scale", "track")
+    offset = int(rng.integers(len(reveals)))
+    beat_of = {t.text: t.beat for t in plan.texts}
+    cards = []
+    n = len(titles)
+    for i, title in enumerate(titles):
+        beat = beat_of.get(title.text)
+        desc = plan.beats[beat].description.lower() if beat is not None and beat < len(plan.beats) else ""
+        anchor = "center"
+        if any(w in desc for w in _END_WORDS) or (n > 1 and i == n - 1 and ("end card" in low or "ad" in style)):
+            layout = "end_card"
+        elif title.position in ("lower_third", "bottom"):
+            layout = "lower_third"
+        elif title.position in ("top", "upper_third"):
+            layout, anchor = "hero", title.position
+        elif "minimal" in style or (n >= 3 and i % 2 == 1):
+            layout = "stacked"
+        else:
+            layout = "hero"
+        reveal = "track" if layout == "end_card" else reveals[(i + offset) % len(reveals)]
+        cards.append(Card(title.text, title.start_s, title.end_s, layout, anchor, reveal, title.last))
+    return cards

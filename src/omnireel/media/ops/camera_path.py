@@ -33,10 +33,15 @@ def _wobble(t: float, seed: int, amp: float) -> tuple[float, float, float]:
     return x * amp, y * amp, r * amp * 0.6
 
 
-def camera_at(kind: str, p: float, *, direction: str | None = None, speed: str = "slow", t_s: float = 0.0, seed: int = 0) -> CameraState:
-    """The camera at shot progress p in [0, 1] (t_s is the shot time in seconds, for handheld shake)."""
+def camera_at(
+    kind: str, p: float, *, direction: str | None = None, speed: str = "slow", t_s: float = 0.0, seed: int = 0, strength: float = 1.0
+) -> CameraState:
+    """The camera at shot progress p in [0, 1] (t_s is the shot time in seconds, for handheld shake). `strength`
+    scales the travel of push/pull/pan/tilt/orbit (camera moves over stills use more than procedural scenes)."""
     e = ease(p)
     amount = {"slow": 1.0, "medium": 1.4, "fast": 2.0}.get(speed, 1.0)
+    if kind in ("push_in", "pull_out", "pan", "tilt", "orbit"):
+        amount *= strength
     if kind == "static":
         return CameraState()
     if kind == "push_in":
@@ -51,8 +56,9 @@ def camera_at(kind: str, p: float, *, direction: str | None = None, speed: str =
         return CameraState(zoom=zoom, dx=off if kind == "pan" else 0.0, dy=off if kind == "tilt" else 0.0)
     if kind == "orbit":
         # A still has no other side to show: arc laterally with a slight bank and zoom, which reads as an orbit.
-        zoom = 1.12 + 0.04 * math.sin(math.pi * e)
-        return CameraState(zoom=zoom, dx=0.04 * math.cos(math.pi * e), roll=0.025 * math.sin(math.pi * (e - 0.5)))
+        k = strength
+        zoom = 1.0 + 0.12 * k + 0.04 * k * math.sin(math.pi * e)
+        return CameraState(zoom=zoom, dx=0.04 * k * math.cos(math.pi * e), roll=0.025 * k * math.sin(math.pi * (e - 0.5)))
     if kind == "dolly_zoom":
         return CameraState(zoom=1.0 + 0.05 * e, bg_zoom=1.0 + 0.35 * e)
     if kind == "handheld":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 
@@ -18,9 +19,10 @@ def blend(frame: np.ndarray, sprite: np.ndarray, x: int, y: int, opacity: float 
         return frame
     src = sprite[y0 - y : y1 - y, x0 - x : x1 - x]
     dst = frame[y0:y1, x0:x1]
-    alpha = src[:, :, 3:4].astype(np.float32) * (min(1.0, opacity) / 255.0)
-    out = dst.astype(np.float32) * (1.0 - alpha) + src[:, :, :3].astype(np.float32) * alpha
-    dst[...] = np.clip(out + 0.5, 0, 255).astype(np.uint8)
+    # OpenCV's per-pixel weighted blend: one pass in C instead of four float passes in numpy.
+    alpha = cv2.extractChannel(src, 3).astype(np.float32)
+    alpha *= min(1.0, opacity) / 255.0
+    dst[...] = cv2.blendLinear(cv2.cvtColor(src, cv2.COLOR_RGBA2RGB), np.ascontiguousarray(dst), alpha, 1.0 - alpha)
     return frame
 
 

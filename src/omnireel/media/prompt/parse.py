@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import re
 
+from omnireel.media.audio.ambience import layers_for
 from omnireel.media.audio.music import mood_for
 from omnireel.media.palette import palette_for
 from omnireel.media.prompt import vocab
-from omnireel.media.prompt.plan import Beat, CameraMove, ShotPlan, TextItem
+from omnireel.media.prompt.dialogue import Quote, classify
+from omnireel.media.prompt.plan import Beat, CameraMove, DialogueLine, ShotPlan, TextItem
 from omnireel.media.prompt.quotes import _QUOTED, quoted_text
 
 _BEAT = re.compile(
@@ -175,9 +177,11 @@ def _scene(body: str) -> str | None:
     return m.group(1).strip() if m else None
 
 
-def _text_items(prompt: str, beats: list[tuple[float, float, str]]) -> tuple[TextItem, ...]:
+def _text_items(prompt: str, beats: list[tuple[float, float, str]], voice_only: set[str] = frozenset()) -> tuple[TextItem, ...]:
     items: list[TextItem] = []
     for text in quoted_text(prompt):
+        if text in voice_only:
+            continue
         beat = next((i for i, b in enumerate(beats) if text in b[2]), None)
         at = prompt.find(text)
         # Position words belong to the nearest quote: a little before it, more after it ("text "X" at the bottom").
@@ -213,9 +217,30 @@ def _content_changes(low: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+def _dialogue(quotes: list[Quote], beats: tuple[Beat, ...], raw_beats, duration_s: float) -> tuple[DialogueLine, ...]:
+    """Spoken quotes as timed lines: a line inside a beat starts just after the beat does; the others share the
+    clip in order, the first shortly after the start (the soundtrack pushes a line later if the previous one is
+    still speaking)."""
+    spoken = [q for q in quotes if q.spoken]
+    untimed = [q for q in spoken if not any(q.text in b[2] for b in raw_beats)]
+    lines = []
+    for q in spoken:
+        beat = next((i for i, b in enumerate(raw_beats) if q.text in b[2] and i < len(beats)), None)
+        if beat is not None:
+            start = beats[beat].start_s + 0.2
+        else:
+            k = untimed.index(q)
+            start = 0.4 + k * max(0.0, duration_s - 0.4) / max(1, len(untimed))
+        lines.append(DialogueLine(q.text, q.speaker, round(min(start, max(0.0, duration_s - 0.5)), 2), beat, q.shown))
+    return tuple(lines)
+
+
 def parse(prompt: str, *, image_count: int = 0, duration_s: float = 8.0) -> ShotPlan:
-    """Read `prompt` into a ShotPlan. Beats are clipped to the duration; quoted text is kept verbatim."""
+    """Read `prompt` into a ShotPlan. Beats are clipped to the duration; quoted text is kept verbatim; quotes cued
+    as speech (narrator says, voice-over:, she says ...) become dialogue lines instead of on-screen text."""
     prompt = prompt or ""
+    quotes = classify(prompt)
+    voice_only = {q.text for q in quotes if q.spoken and not q.shown} - {q.text for q in quotes if not q.spoken}
     raw_beats, body = _beats(prompt)
     clean_body = _clean(body) or _clean(raw_beats[0][2] if raw_beats else "")
     beats = tuple(
@@ -224,7 +249,7 @@ def parse(prompt: str, *, image_count: int = 0, duration_s: float = 8.0) -> Shot
             min(e, duration_s),
             _clean(d),
             _camera(_QUOTED.sub(" ", d)),
-            tuple(quoted_text(d)),
+            tuple(t for t in quoted_text(d) if t not in voice_only),
             tuple(int(m.group(2)) - 1 for m in _TAG.finditer(d) if m.group(2)),
         )
         for s, e, d in raw_beats
@@ -257,9 +282,11 @@ def parse(prompt: str, *, image_count: int = 0, duration_s: float = 8.0) -> Shot
         exclude=exclude,
         beats=beats,
         roles=_roles(prompt, image_count),
-        texts=_text_items(prompt, raw_beats),
+        texts=_text_items(prompt, raw_beats, voice_only),
         photoreal=_photoreal(subject, action, scene, prompt),
         content_changes=changes,
         palette=palette_for(unquoted).name,
         mood=mood_for(unquoted).name,
+        dialogue=_dialogue(quotes, beats, raw_beats, duration_s),
+        ambience=layers_for(unquoted),
     )

@@ -20,6 +20,15 @@ class TextItem:
 
 
 @dataclasses.dataclass(frozen=True)
+class DialogueLine:
+    text: str  # verbatim, exactly as quoted
+    speaker: str = "narrator"  # narrator | female | male: picks the synthetic voice
+    start_s: float = 0.0  # planned start; the soundtrack moves a line later if the one before is still speaking
+    beat: int | None = None  # index into ShotPlan.beats when the line sits inside a timed beat
+    on_screen: bool = False  # also shown as a caption ("voice-over with subtitles: ...")
+
+
+@dataclasses.dataclass(frozen=True)
 class Beat:
     start_s: float
     end_s: float
@@ -50,6 +59,8 @@ class ShotPlan:
     content_changes: tuple[str, ...] = ()  # phrases asking to repaint/replace/remove subject pixels
     palette: str = ""
     mood: str = ""
+    dialogue: tuple[DialogueLine, ...] = ()  # quoted lines to be spoken as voice-over, not drawn
+    ambience: tuple[str, ...] = ()  # scene sound layers (city, ocean, wind, rain, crowd, ...)
 
     @property
     def quoted(self) -> tuple[str, ...]:
@@ -92,8 +103,12 @@ def describe(plan: ShotPlan, *, task: str, duration_s: float, size: tuple[int, i
         lines.append(f"- Beat {i + 1} [{b.start_s:g}-{b.end_s:g}s]: {b.description}{extra}")
     if plan.texts:
         lines.append("- On-screen text (exact): " + "; ".join(f'"{t.text}" ({t.position})' for t in plan.texts))
+    if plan.dialogue:
+        spoken = "; ".join(f'"{d.text}" ({d.speaker}, from {d.start_s:g} s)' for d in plan.dialogue)
+        lines.append(f"- Voice-over (spoken with offline speech synthesis): {spoken}")
     if plan.palette or plan.mood:
-        lines.append(f"- Look and sound: {plan.palette} palette; {plan.mood} music bed")
+        amb = f"; ambience: {', '.join(plan.ambience)}" if plan.ambience else ""
+        lines.append(f"- Look and sound: {plan.palette} palette; {plan.mood} music bed{amb}")
     w, h = size
     lines.append(f"- Output: {w}x{h}, 24 fps, {duration_s:g} s, H.264 + AAC")
     lines.extend(f"Note: {n}" for n in notes)

@@ -1,0 +1,276 @@
+"""2.5D parallax over a still: the subject (from `segment`) is one layer, the rest of the image, with the area
+behind the subject filled in and the frame's uncovered parts extended, is a background plate further back. The
+camera moves the subject layer by its full amount and the plate by a fraction (or, for an orbit, against it), so
+the background slides behind the subject and what the subject uncovers is the plausible, soft fill.
+
+The subject layer's pixels are only resampled by one affine warp per frame (`subject_matrix`), so undoing that
+warp gives them back; light effects touch them only when the look allows it (see `light.Look.preserve`).
+Everything per image is computed once in the constructor; `render` costs two warps and a blend in the subject's
+rectangle.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import cv2
+import numpy as np
+
+from omnireel.media.ops import light
+from omnireel.media.ops.camera_path import CameraState
+from omnireel.media.ops.reframe import Layout
+from omnireel.media.ops.segment import Segmentation
+
+DEPTH = 0.4  # how much of the camera's move the background plate makes (1 = none: a flat photo)
+FILL_SIDE = 192  # the extended/inpainted fill is computed at this size: it is soft anyway
+
+
+def layer_states(kind: str, cam: CameraState, depth: float = DEPTH) -> CameraState:
+    """The background plate's camera for the subject's camera `cam`."""
+    if cam.bg_zoom is not None:  # dolly zoom: the background scales against the subject
+        return CameraState(zoom=cam.bg_zoom, dx=cam.dx * depth, dy=cam.dy * depth, roll=cam.roll * depth)
+    if kind == "orbit":
+        # Circling the subject: it stays put while the background sweeps the other way.
+        return CameraState(zoom=1.0 + (cam.zoom - 1.0) * depth + 0.03, dx=-cam.dx * 1.6, dy=cam.dy * depth, roll=cam.roll * 0.5)
+    return CameraState(zoom=1.0 + (cam.zoom - 1.0) * depth, dx=cam.dx * depth, dy=cam.dy * depth, roll=cam.roll * depth)
+
+
+def _fill_holes_smooth(img: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Normalized convolution at growing scales: unknown pixels take the blurred colour of the nearest known
+    ones. Gives a soft extension of edges into bars and a plausible wash behind a removed subject."""
+    img_f = img.astype(np.float32)
+    k = known.astype(np.float32)
+    out = img_f.copy()
+    todo = ~known
+    h, w = known.shape
+    sigma = 1.5
+    while todo.any() and sigma < 2 * max(h, w):
+        num = cv2.GaussianBlur(img_f * k[..., None], (0, 0), sigma)
+        den = cv2.GaussianBlur(k, (0, 0), sigma)
+        ok = todo & (den > 0.02)
+        out[ok] = num[ok] / den[ok][:, None]
+        todo &= ~ok
+        sigma *= 1.8
+    out[todo] = img_f[known].mean(axis=0) if known.any() else 0
+    return out
+
+
+@dataclasses.dataclass(frozen=True)
+class _Sprite:
+    rgb: np.ndarray  # subject rectangle (uint8) at working resolution, maybe graded
+    alpha: np.ndarray  # float32 in [0, 1]
+    x0: int
+    y0: int
+
+    @property
+    def rgba(self) -> np.ndarray:
+        # One 4-channel warp per frame is cheaper than warping colour and alpha separately.
+        return np.dstack([self.rgb, np.clip(self.alpha * 255 + 0.5, 0, 255).astype(np.uint8)])
+
+
+class LayeredStill:
+    """A still as subject + background plate, rendered at the layout's frame size for a pair of cameras."""
+
+    def __init__(self, rgb: np.ndarray, layout: Layout, seg: Segmentation, *, look: light.Look = light.Look(), max_zoom: float = 1.6, rng: np.random.Generator | None = None):
+        W, H = layout.width, layout.height
+        h, w = rgb.shape[:2]
+        # Pre-shrink big sources once (area filter, alias-free) so per-frame warps stay cheap at any zoom.
+        need = layout.scale * max_zoom
+        if need < 0.9:
+            new = (max(2, round(w * need)), max(2, round(h * need)))
+            k = new[0] / w
+            rgb = cv2.resize(rgb, new, interpolation=cv2.INTER_AREA)
+            alpha = cv2.resize(seg.alpha, new, interpolation=cv2.INTER_AREA)
+            self.prescale = (new[0] / w, new[1] / h)
+            layout = layout.scaled(k)
+        else:
+            alpha = seg.alpha
+            self.prescale = (1.0, 1.0)
+        self.layout, self.look, self.found = layout, look, seg.found
+        self.width, self.height = W, H
+        h, w = rgb.shape[:2]
+        if not seg.found:
+            # No clear subject: the whole image is the layer (hard-edged) over the extended fill, so a preserved
+            # image still gets no effects and bars still sit further back.
+            alpha = np.ones((h, w), np.float32)
+        self.flat = not seg.found and layout.cover  # one warp per frame is enough
+        preserve = look.preserve
+        subject_rgb = rgb if (preserve or not look.grade) else light.grade(rgb, look.grade, 0.45)
+        ys, xs = np.nonzero(alpha > 0.004)
+        x0, y0, x1, y1 = xs.min(), ys.min(), xs.max() + 1, ys.max() + 1
+        self.sprite = _Sprite(np.ascontiguousarray(subject_rgb[y0:y1, x0:x1]), np.ascontiguousarray(alpha[y0:y1, x0:x1]), int(x0), int(y0))
+        self._rgba = self.sprite.rgba
+        self.plate, self.plate_origin = (None, (0, 0)) if self.flat else self._plate(rgb, alpha if seg.found else None)
+        self.atmos = light.Atmosphere(look, W, H, rng or np.random.default_rng(0)) if (look.bokeh or look.particles) else None
+        self.halo = self._halo(alpha) if (look.glow and seg.found) else None
+
+    # ------------------------------------------------------------------------------------------ precompute
+
+    def _plate(self, rgb: np.ndarray, alpha: np.ndarray | None) -> tuple[np.ndarray, tuple[int, int]]:
+        """The background: image coordinates extended so the frame (plus room for the camera) is covered, the
+        subject's area filled in, the outside an extension of the image's edges; graded by the look."""
+        lay, W, H = self.layout, self.width, self.height
+        h, w = rgb.shape[:2]
+        m = 0.12  # room for background camera moves, as a fraction of the frame
+        fx0 = (-lay.ox - m * W) / lay.scale
+        fy0 = (-lay.oy - m * H) / lay.scale
+        fx1 = (W - lay.ox + m * W) / lay.scale
+        fy1 = (H - lay.oy + m * H) / lay.scale
+        px0, py0 = int(math.floor(min(0, fx0))), int(math.floor(min(0, fy0)))
+        px1, py1 = int(math.ceil(max(w, fx1))), int(math.ceil(max(h, fy1)))
+        pw, ph = px1 - px0, py1 - py0
+        # Soft fill at low resolution: extension outside the image, wash behind the subject.
+        k = min(1.0, FILL_SIDE / max(pw, ph))
+        sw, sh = max(8, round(pw * k)), max(8, round(ph * k))
+        small_img = cv2.resize(rgb, (max(2, round(w * k)), max(2, round(h * k))), interpolation=cv2.INTER_AREA)
+        canvas = np.zeros((sh, sw, 3), np.uint8)
+        known = np.zeros((sh, sw), bool)
+        ix, iy = round(-px0 * k), round(-py0 * k)
+        iw, ih = min(small_img.shape[1], sw - ix), min(small_img.shape[0], sh - iy)
+        canvas[iy : iy + ih, ix : ix + iw] = small_img[:ih, :iw]
+        known[iy + 1 : iy + ih - 1, ix + 1 : ix + iw - 1] = True
+        if alpha is not None:
+            hole = cv2.resize(alpha, (iw, ih), interpolation=cv2.INTER_AREA) > 0.02
+            hole = cv2.dilate(hole.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+            known[iy : iy + ih, ix : ix + iw] &= ~hole
+        fill = _fill_holes_smooth(canvas, known)
+        fill = cv2.GaussianBlur(fill, (0, 0), 1.2)
+        fill = cv2.resize(fill, (pw, ph), interpolation=cv2.INTER_CUBIC)
+        # Outside the image, darken and desaturate a touch so the eye stays on the photo.
+        outside = np.ones((ph, pw), np.float32)
+        outside[-py0 : -py0 + h, -px0 : -px0 + w] = 0
+        outside = cv2.GaussianBlur(outside, (0, 0), max(2.0, 0.06 * max(pw, ph)))
+        fill *= (1.0 - 0.2 * np.clip(outside * 2 - 1, 0, 1))[..., None]
+        plate = np.clip(fill + 0.5, 0, 255).astype(np.uint8)
+        # The sharp image over the fill, feathered into it at its edges and behind the subject.
+        weight = np.zeros((ph, pw), np.float32)
+        weight[-py0 : -py0 + h, -px0 : -px0 + w] = 1.0
+        feather = max(2, int(0.012 * max(w, h)))
+        if pw > w or ph > h:
+            weight = cv2.blur(cv2.erode(weight, np.ones((feather, feather), np.uint8)), (feather * 2 + 1, feather * 2 + 1))
+        if alpha is not None:
+            behind = cv2.dilate(alpha, np.ones((7, 7), np.uint8))
+            behind = cv2.GaussianBlur(behind, (0, 0), 2.0)
+            weight[-py0 : -py0 + h, -px0 : -px0 + w] *= 1.0 - np.clip(behind, 0, 1)
+        sharp = np.zeros_like(plate)
+        sharp[-py0 : -py0 + h, -px0 : -px0 + w] = rgb
+        plate = cv2.blendLinear(sharp, plate, weight, 1.0 - weight)
+        look = self.look
+        base = plate
+        if look.grade:
+            plate = light.grade(plate, look.grade)
+            plate = light.light_wash(plate, look.grade)
+        if look.glow or look.grade in ("golden", "neon", "soft"):
+            plate = light.bloom(plate, 0.6 if look.glow else 0.35)
+        if look.vignette > 0:
+            # Baked into the plate (it moves little, and a vignette is soft): free per frame, never on the subject.
+            vx0, vy0 = int(round(fx0 + m * W / lay.scale)) - px0, int(round(fy0 + m * H / lay.scale)) - py0
+            vw, vh = max(2, int(round(W / lay.scale))), max(2, int(round(H / lay.scale)))
+            vig = light.vignette_map(vw, vh, look.vignette)
+            big = np.full_like(plate, int(255 * (1 - look.vignette)))
+            y0c, x0c = max(0, vy0), max(0, vx0)
+            y1c, x1c = min(ph, vy0 + vh), min(pw, vx0 + vw)
+            big[y0c:y1c, x0c:x1c] = vig[y0c - vy0 : y1c - vy0, x0c - vx0 : x1c - vx0]
+            plate = cv2.multiply(plate, big, scale=1 / 255)
+        if look.preserve and alpha is not None and plate is not base:
+            # The preserved subject is not graded, so the grade fades out towards it: no seam along its outline
+            # (which, from a low-resolution separation, is not exact), a pool of natural light around it instead.
+            near = np.zeros((ph, pw), np.float32)
+            near[-py0 : -py0 + h, -px0 : -px0 + w] = alpha
+            k2 = min(1.0, 256 / max(pw, ph))
+            small = cv2.resize(near, (max(4, round(pw * k2)), max(4, round(ph * k2))), interpolation=cv2.INTER_AREA)
+            small = cv2.dilate(small, np.ones((3, 3), np.uint8))
+            small = np.clip(cv2.GaussianBlur(small, (0, 0), 0.06 * max(small.shape)) * 2.2, 0, 1)
+            keep = cv2.resize(small, (pw, ph), interpolation=cv2.INTER_LINEAR)
+            plate = cv2.blendLinear(base, plate, keep, 1.0 - keep)
+        return np.ascontiguousarray(plate), (px0, py0)
+
+    def _halo(self, alpha: np.ndarray) -> np.ndarray:
+        """A soft glow just outside the subject's outline (a rim/back light), as an additive RGB sprite in the
+        subject's rectangle, padded so the glow has room."""
+        s = self.sprite
+        pad = max(6, int(0.06 * max(s.alpha.shape)))
+        a = np.pad(s.alpha, pad)
+        g = cv2.GaussianBlur(a, (0, 0), pad / 2.5)
+        ring = np.clip(g * 1.6 - a, 0, 1)
+        col = {"neon": (255, 90, 230), "golden": (255, 200, 120), "night": (150, 190, 255)}.get(self.look.grade or "", (255, 240, 220))
+        return np.clip(ring[..., None] * np.array(col, np.float32) * 0.55, 0, 255).astype(np.uint8), pad
+
+    # ----------------------------------------------------------------------------------------------- matrices
+
+    def subject_matrix(self, cam: CameraState) -> np.ndarray:
+        """2x3 affine from working-image pixels to frame pixels for the subject layer."""
+        return self.layout.matrix(cam)
+
+    def source_matrix(self, cam: CameraState) -> np.ndarray:
+        """Like subject_matrix() but from the caller's original image pixels (before any pre-shrink)."""
+        m = self.subject_matrix(cam).copy()
+        m[:, 0] *= self.prescale[0]
+        m[:, 1] *= self.prescale[1]
+        return m
+
+    def _plate_matrix(self, bg: CameraState) -> np.ndarray:
+        m = self.layout.matrix(bg).copy()
+        px0, py0 = self.plate_origin
+        m[:, 2] += m[:, :2] @ np.array([px0, py0], float)
+        return m
+
+    # -------------------------------------------------------------------------------------------------- render
+
+    def _warp_rect(self, img: np.ndarray, m: np.ndarray, x0: int, y0: int, border: float | tuple = 0) -> tuple[np.ndarray, int, int] | None:
+        """Warp a sprite whose top-left is (x0, y0) in image pixels into the frame rectangle it lands on."""
+        h, w = img.shape[:2]
+        pts = np.array([[x0, y0, 1], [x0 + w, y0, 1], [x0 + w, y0 + h, 1], [x0, y0 + h, 1]], float).T
+        q = m @ pts
+        fx0, fy0 = max(0, int(math.floor(q[0].min()))), max(0, int(math.floor(q[1].min())))
+        fx1, fy1 = min(self.width, int(math.ceil(q[0].max())) + 1), min(self.height, int(math.ceil(q[1].max())) + 1)
+        if fx1 <= fx0 or fy1 <= fy0:
+            return None
+        mm = m.copy()
+        mm[:, 2] += m[:, :2] @ np.array([x0, y0], float) - np.array([fx0, fy0], float)
+        out = cv2.warpAffine(img, mm, (fx1 - fx0, fy1 - fy0), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=border)
+        return out, fx0, fy0
+
+    def render(self, cam: CameraState, bg: CameraState | None = None, t: float = 0.0, sweep_p: float | None = None) -> np.ndarray:
+        """One HxWx3 uint8 frame: subject camera `cam`, background camera `bg` (default: the parallax rule
+        for a push), time t in seconds (for atmosphere), sweep_p the light sweep's progress (None: no sweep)."""
+        W, H, look = self.width, self.height, self.look
+        m = self.subject_matrix(cam)
+        if self.flat:
+            frame = cv2.warpAffine(self.sprite.rgb, m @ np.array([[1, 0, self.sprite.x0], [0, 1, self.sprite.y0], [0, 0, 1]], float), (W, H), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+            if look.preserve:
+                return frame  # no separable subject and nothing else in view: the whole image is preserved
+        else:
+            bg = bg if bg is not None else layer_states("push_in", cam)
+            frame = cv2.warpAffine(self.plate, self._plate_matrix(bg), (W, H), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        preserve = look.preserve
+        # Behind the subject: atmosphere far layer and rim glow. (A sweep is light on the subject: never when preserved.)
+        if self.atmos is not None:
+            self.atmos.draw(frame, t, "back", (cam.dx * 0.4, cam.dy * 0.4))
+        if self.halo is not None:
+            halo, pad = self.halo
+            r = self._warp_rect(halo, m, self.sprite.x0 - pad, self.sprite.y0 - pad)
+            if r is not None:
+                img, x, y = r
+                roi = frame[y : y + img.shape[0], x : x + img.shape[1]]
+                cv2.add(roi, img, dst=roi)
+        if not self.flat:
+            r = self._warp_rect(self._rgba, m, self.sprite.x0, self.sprite.y0)
+            if r is not None:
+                rgba, x, y = r
+                rgb = cv2.cvtColor(rgba, cv2.COLOR_RGBA2RGB)
+                a = cv2.extractChannel(rgba, 3).astype(np.float32)
+                a *= 1 / 255
+                roi = frame[y : y + rgb.shape[0], x : x + rgb.shape[1]]
+                roi[...] = cv2.blendLinear(rgb, roi, a, 1.0 - a)
+                if not preserve and sweep_p is not None and 0 < sweep_p < 1:
+                    band = light.sweep_band(rgb.shape[1], rgb.shape[0], sweep_p) * a
+                    light.add_light(roi, band, (255, 248, 235), 0.34)
+        elif not preserve and sweep_p is not None and 0 < sweep_p < 1:
+            light.add_light(frame, light.sweep_band(W, H, sweep_p), (255, 248, 235), 0.3)
+        # In front of the subject, only when it is not preserved.
+        if not preserve:
+            if self.atmos is not None:
+                self.atmos.draw(frame, t, "front", (cam.dx * 1.3, cam.dy * 1.3))
+        return frame
