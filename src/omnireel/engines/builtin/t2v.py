@@ -64,6 +64,23 @@ def needs_animatic(plan: ShotPlan) -> bool:
     return not nouns <= DRAWABLE
 
 
+def undrawn_elements(prompt: str) -> list[str]:
+    """Things the prompt names (outside quoted text) that the environments cannot draw, in prompt order, so the
+    output text can say they are missing instead of implying they are there ("flying cars" over a neon city)."""
+    unquoted = _QUOTED.sub(" ", prompt.lower())
+    words = re.findall(r"[a-z]+", unquoted)
+    missing: list[str] = []
+    for i, word in enumerate(words):
+        if word in PHOTOREAL_SUBJECTS and word not in DRAWABLE:
+            phrase = f"{words[i - 1]} {word}" if i and words[i - 1] not in _FILLER else word
+            if phrase not in missing:
+                missing.append(phrase)
+    return missing
+
+
+_FILLER = {"a", "an", "the", "and", "with", "of", "in", "on", "at", "to", "some", "many", "its", "their"}
+
+
 def frames(request: EngineRequest, plan: ShotPlan, picture: Picture) -> Iterator[np.ndarray]:
     duration = request.frame_count / request.fps
     for i in range(request.frame_count):
@@ -109,6 +126,12 @@ def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> Engine
             + ") with parallax camera; on-screen text is drawn exactly as quoted"
             + (f": {layouts}." if layouts else ".")
         )
+        missing = undrawn_elements(request.prompt)
+        if missing:
+            notes.append(
+                "Not drawn: " + ", ".join(missing) + ". The builtin engine draws environments, light and type, not "
+                "these; use a diffusers or upstream engine to see them."
+            )
     return EngineOutput(
         video_path=output_path,
         text=describe(plan, task="text_to_video", duration_s=duration, size=(width, height), notes=notes),
