@@ -156,3 +156,31 @@ def test_invalid_image_is_invalid_media(engine, tmp_path):
     bad.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 50)
     with pytest.raises(InvalidMedia):
         engine.run(EngineRequest(task="image_to_video", prompt="x", media=_media([bad])), SimpleContext(tmp_path), tmp_path / "d.mp4")
+
+
+@needs_tesseract
+def test_i2v_and_morph_titles_are_kinetic_lower_thirds(run_engine, tmp_path):
+    """Image paths draw the same kinetic typography as text_to_video: a lower third by default (the picture stays
+    clear above it), the exact text read back while it holds, and a cue for the music where it enters."""
+    p = image_path(tmp_path, product_image(640, 360))
+    req, out, _ = run_engine(task="image_to_video", prompt='Slow push in on the bottle, text "Fresh Roast"', media=_media([p]))
+    frame = frame_at(out.video_path, 48)
+    assert ocr(frame) == "Fresh Roast"
+    ys = np.nonzero((frame.min(axis=2) > 235).sum(axis=1) > 20)[0]  # rows crossing white glyphs (or the label)
+    assert (ys > frame.shape[0] * 0.7).sum() >= 10, ys  # the title sits in the lower third
+    a, b = product_image(640, 360, seed=5), product_image(640, 360, seed=6)[::-1].copy()
+    pa, pb = image_path(tmp_path, a, "ma.png"), image_path(tmp_path, b, "mb.png")
+    req, out, _ = run_engine(task="image_to_video", prompt='<FIRST_FRAME> <LAST_FRAME> morph, "Day To Night"', media=_media([pa, pb]))
+    assert ocr(frame_at(out.video_path, 40)) == "Day To Night"
+
+
+def test_image_cards_layouts():
+    from omnireel.engines.builtin.titles import image_cards
+
+    rng = np.random.default_rng(0)
+    prompt = '[0-2s] slow push in on the cup, "Fresh Coffee" [2-4s] slow pan across the table, centered title "Big Title" [4-6s] end card "Open Daily"'
+    plan = parse(prompt, image_count=1, duration_s=6)
+    cards = {c.text: c for c in image_cards(plan, 6, rng)}
+    assert cards["Fresh Coffee"].layout == "lower_third"
+    assert cards["Big Title"].layout == "hero"
+    assert cards["Open Daily"].layout == "end_card"

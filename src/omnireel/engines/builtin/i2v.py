@@ -6,6 +6,7 @@ to the morph renderer."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 
 from pathlib import Path
@@ -15,7 +16,7 @@ import numpy as np
 
 from omnireel.engines.base import EngineContext, EngineOutput, EngineRequest
 from omnireel.engines.builtin import common
-from omnireel.engines.builtin.titles import TitleTrack, schedule
+from omnireel.engines.builtin.titles import KineticTitles, image_accent, image_cards
 from omnireel.errors import CapabilityMissing
 from omnireel.media.audio.soundtrack import soundtrack
 from omnireel.media.ops import light
@@ -83,11 +84,27 @@ def sweep_progress(t: float, duration: float) -> float:
     return (t / max(1e-6, duration) - a) / (b - a)
 
 
-def frames(still: LayeredStill, kind: str, cams: list[CameraState], titles: TitleTrack, fps: int, duration: float) -> Iterator[np.ndarray]:
-    for i, cam in enumerate(cams):
-        t = i / fps
-        sweep = sweep_progress(t, duration) if still.look.sweep else None
-        yield titles.apply(still.render(cam, layer_states(kind, cam), t, sweep), t)
+def picture(still: LayeredStill, kind: str, cams: list[CameraState], fps: int, duration: float, i: int) -> np.ndarray:
+    """Frame i without titles (a new array)."""
+    t = i / fps
+    sweep = sweep_progress(t, duration) if still.look.sweep else None
+    return still.render(cams[i], layer_states(kind, cams[i]), t, sweep)
+
+
+def titles_for(plan: ShotPlan, request: EngineRequest, sample, *, reserve_end_s: float = 0.0, end_text: str | None = None) -> KineticTitles:
+    """The plan's quoted text as kinetic titles over the pictures, their darkening calibrated on `sample(t)`
+    (the picture at time t)."""
+    width, height = request.size
+    duration = request.frame_count / request.fps
+    cards = image_cards(plan, duration, common.request_rng(request, "titles"), reserve_end_s=reserve_end_s, end_text=end_text)
+    titles = KineticTitles(cards, width, height, accent=image_accent(plan))
+    titles.calibrate(sample)
+    return titles
+
+
+def frames(still: LayeredStill, kind: str, cams: list[CameraState], titles: KineticTitles, fps: int, duration: float) -> Iterator[np.ndarray]:
+    for i in range(len(cams)):
+        yield titles.apply(picture(still, kind, cams, fps, duration, i), i / fps)
 
 
 def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> EngineOutput:
@@ -109,10 +126,11 @@ def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> Engine
     still, strength = build_still(image, (width, height), plan.camera, request.frame_count, request.fps, request.seed, look, common.request_rng(request, "light"))
     ctx.progress("analyse", 1.0)
     cams = camera_states(plan, request, strength)
-    titles = TitleTrack(schedule(plan, duration), width, height, duration)
+    kind, n = plan.camera.kind, len(cams)
+    titles = titles_for(plan, request, lambda t: picture(still, kind, cams, request.fps, duration, min(n - 1, max(0, round(t * request.fps)))))
     audio = functools.partial(soundtrack, plan, duration, common.request_rng(request, "audio"), cues=titles.cues)
     ctx.check_cancelled()
-    common.encode(request, ctx, output_path, frames(still, plan.camera.kind, cams, titles, request.fps, duration), audio)
+    common.encode(request, ctx, output_path, frames(still, kind, cams, titles, request.fps, duration), audio)
     notes = [
         "The image is the subject and first frame: its pixels are only moved and scaled by the camera, never repainted."
     ]
@@ -121,14 +139,24 @@ def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> Engine
             "The subject was separated from its background (2.5D parallax): the background moves less than the "
             "subject, and the little it uncovers behind the subject is a soft fill of the surrounding background."
         )
+    if still.single:
+        notes.append(
+            "A likely subject was found, but its outline runs through smooth parts of the image rather than along "
+            "clear edges, so the image moves as one layer (no parallax) instead of showing a seam along that outline."
+        )
     ih, iw = image.shape[:2]
     if abs((iw / ih) / (width / height) - 1.0) > 0.03:
-        how = "reframed around the subject (kept whole in frame)" if still.found else "fitted whole"
+        how = "reframed around the subject (kept whole in frame)" if (still.found or still.single) else "fitted whole"
         fill = "" if still.layout.cover else ", with an extended, blurred background where it does not reach"
         notes.append(f"Its aspect ratio differs from the output, so it is {how}{fill} (no stretching).")
     if strength < STRENGTH and plan.camera.kind != "static":
         notes.append("The camera move was made gentler so the subject stays wholly in frame.")
-    if look.any:
+    if still.flat and look.preserve:
+        # One preserved layer: nothing is drawn over the photo; only its extension (if any) is graded.
+        shown = dataclasses.replace(look, sweep=False, bokeh=False, particles=False, glow=False)
+        if shown.any and not still.layout.cover:
+            notes.append(f"Light: {shown.words()} on the extended background only; the image itself is kept exactly as it is.")
+    elif look.any:
         where = "on the background only; the subject is kept exactly as it is" if look.preserve else "over the frame"
         notes.append(f"Light and atmosphere: {look.words()} ({where}).")
     if plan.action:

@@ -12,7 +12,7 @@ import numpy as np
 
 from omnireel.engines.base import EngineContext, EngineOutput, EngineRequest
 from omnireel.engines.builtin import common
-from omnireel.engines.builtin.titles import TitleTrack, schedule
+from omnireel.engines.builtin.titles import KineticTitles
 from omnireel.media.audio.soundtrack import soundtrack
 from omnireel.media.ops.camera_path import CameraState, ease
 from omnireel.media.ops.morph import FlowMorph
@@ -22,12 +22,16 @@ from omnireel.media.prompt.plan import ShotPlan, describe
 HOLD_S = 0.25  # rest on each end so the user's frames register
 
 
-def frames(morph: FlowMorph, n: int, fps: int, titles: TitleTrack) -> Iterator[np.ndarray]:
+def progress(i: int, n: int, fps: int) -> float:
+    """The morph's progress at frame i: held on the first image, eased across, held on the last."""
     hold = min(int(HOLD_S * fps), max(0, (n - 2) // 4))
     span = max(1, n - 1 - 2 * hold)
+    return ease((i - hold) / span)
+
+
+def frames(morph: FlowMorph, n: int, fps: int, titles: KineticTitles) -> Iterator[np.ndarray]:
     for i in range(n):
-        t = ease((i - hold) / span)
-        yield titles.apply(morph.frame(t), i / fps)
+        yield titles.apply(morph.frame(progress(i, n, fps)), i / fps)
 
 
 def run(
@@ -50,7 +54,10 @@ def run(
     ctx.progress("analyse", 0.0)
     morph = FlowMorph(*fitted)
     ctx.progress("analyse", 1.0)
-    titles = TitleTrack(schedule(plan, duration), width, height, duration)
+    from omnireel.engines.builtin.i2v import titles_for
+
+    n = request.frame_count
+    titles = titles_for(plan, request, lambda t: morph.frame(progress(min(n - 1, max(0, round(t * request.fps))), n, request.fps)))
     audio = functools.partial(soundtrack, plan, duration, common.request_rng(request, "audio"), cues=titles.cues)
     common.encode(request, ctx, output_path, frames(morph, request.frame_count, request.fps, titles), audio)
     notes = [

@@ -17,19 +17,17 @@ import numpy as np
 from omnireel.engines.base import EngineContext, EngineOutput, EngineRequest
 from omnireel.engines.builtin import common
 from omnireel.engines.builtin.i2v import refuse_content_changes
-from omnireel.engines.builtin.titles import TitleTrack, schedule
+from omnireel.engines.builtin.titles import KineticTitles
 from omnireel.errors import CapabilityMissing
 from omnireel.media.audio.soundtrack import soundtrack
-from omnireel.engines.builtin.i2v import build_still, sweep_progress
+from omnireel.engines.builtin.i2v import build_still, sweep_progress, titles_for
 from omnireel.media.ops import light, transitions
 from omnireel.media.ops.camera_path import camera_at
-from omnireel.media.ops.composite import blend, center_position
 from omnireel.media.ops.parallax import layer_states
 from omnireel.media.palette import palette_named
 from omnireel.media.procedural import Backdrop, Camera
 from omnireel.media.prompt.parse import parse
 from omnireel.media.prompt.plan import CameraMove, ShotPlan, TextItem, describe
-from omnireel.media.text import text_sprite_for_frame
 
 MAX_IMAGES = 6
 END_CARD_S = 1.6
@@ -92,14 +90,14 @@ def _end_card(plan: ShotPlan, duration_s: float) -> tuple[TextItem | None, float
 
 
 class Sequence:
-    def __init__(self, request: EngineRequest, images: list[np.ndarray], shots: list[Shot], end_text: str | None, plan: ShotPlan, titles: TitleTrack, end_transition: str):
+    def __init__(self, request: EngineRequest, images: list[np.ndarray], shots: list[Shot], end_text: str | None, plan: ShotPlan, end_transition: str):
         self.w, self.h = request.size
         self.fps = request.fps
         self.n = request.frame_count
         self.seed = request.seed
         self.shots = shots
         self.look = light.look_for(plan)
-        self.titles = titles
+        self.titles: KineticTitles | None = None  # set by run(), calibrated on this sequence's pictures
         rng = common.request_rng(request, "light")
         # One layered still per (image, move), built once; a shot's camera strength scales with its length.
         self.stills = {}
@@ -118,7 +116,6 @@ class Sequence:
         if end_text:
             rng = common.request_rng(request, "endcard")
             self.backdrop = Backdrop(palette_named(plan.palette), rng)
-            self.end_sprite = text_sprite_for_frame(end_text, self.w, self.h, scale=1.1)
 
     def _half(self, k: int, side: str) -> float:
         """Half the length of the transition into (side="in") or out of (side="out") shot k."""
@@ -141,38 +138,37 @@ class Sequence:
         return still.render(cam, layer_states(c.kind, cam), t, sweep)
 
     def _end_card(self, t: float) -> np.ndarray:
+        """The end card's moving backdrop; its title is a kinetic end card drawn with the other titles."""
         p = max(0.0, (t - self.end_start) / END_CARD_S)
-        frame = self.backdrop.render(self.w, self.h, t, Camera(zoom=1.0 + 0.08 * p))
-        x, y = center_position(self.w, self.h, self.end_sprite)
-        return blend(frame, self.end_sprite, x, y, opacity=min(1.0, 0.35 + p / 0.25))
+        return self.backdrop.render(self.w, self.h, t, Camera(zoom=1.0 + 0.08 * p))
+
+    def picture(self, t: float) -> np.ndarray:
+        """The sequence at time t, before titles: a shot, a transition between two, or the end card."""
+        bounds = [s.end_s for s in self.shots[:-1]]
+        if self.end_start is not None and t >= self.end_start - self._half(len(self.shots) - 1, "out"):
+            frame = self._end_card(t)
+            half = self._half(len(self.shots) - 1, "out")
+            if half > 0 and t < self.end_start + half:
+                p = (t - (self.end_start - half)) / (2 * half)
+                frame = transitions.apply(self.end_transition, self._shot_frame(len(self.shots) - 1, t), frame, p)
+            return frame
+        k = next((j for j, b in enumerate(bounds) if t < b), len(self.shots) - 1)
+        # Inside the window of the transition out of k (before the boundary) or into k (after it)?
+        if k + 1 < len(self.shots) and t >= self.shots[k].end_s - self._half(k, "out"):
+            j = k
+        elif k > 0 and t < self.shots[k].start_s + self._half(k, "in"):
+            j = k - 1
+        else:
+            return self._shot_frame(k, t)
+        half = self._half(j, "out")
+        p = (t - (self.shots[j].end_s - half)) / (2 * half)
+        return transitions.apply(self.shots[j + 1].transition_in, self._shot_frame(j, t), self._shot_frame(j + 1, t), p)
 
     def frames(self) -> Iterator[np.ndarray]:
-        bounds = [s.end_s for s in self.shots[:-1]]
         for i in range(self.n):
             t = i / self.fps
-            if self.end_start is not None and t >= self.end_start - self._half(len(self.shots) - 1, "out"):
-                frame = self._end_card(t)
-                half = self._half(len(self.shots) - 1, "out")
-                if half > 0 and t < self.end_start + half:
-                    p = (t - (self.end_start - half)) / (2 * half)
-                    frame = transitions.apply(self.end_transition, self._shot_frame(len(self.shots) - 1, t), frame, p)
-            else:
-                k = next((j for j, b in enumerate(bounds) if t < b), len(self.shots) - 1)
-                frame = None
-                # Inside the window of the transition out of k (before the boundary) or into k (after it)?
-                if k + 1 < len(self.shots) and t >= self.shots[k].end_s - self._half(k, "out"):
-                    j = k
-                elif k > 0 and t < self.shots[k].start_s + self._half(k, "in"):
-                    j = k - 1
-                else:
-                    j = None
-                if j is not None:
-                    half = self._half(j, "out")
-                    p = (t - (self.shots[j].end_s - half)) / (2 * half)
-                    frame = transitions.apply(self.shots[j + 1].transition_in, self._shot_frame(j, t), self._shot_frame(j + 1, t), p)
-                if frame is None:
-                    frame = self._shot_frame(k, t)
-            yield self.titles.apply(frame, t)
+            frame = self.picture(t)
+            yield self.titles.apply(frame, t) if self.titles is not None else frame
 
 
 def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> EngineOutput:
@@ -193,11 +189,11 @@ def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> Engine
     shots = plan_shots(plan, len(images), duration, duration - end_s, common.request_rng(request, "shots"))
     texts = [t for t in plan.texts if t is not end]
     width, height = request.size
-    titles = TitleTrack(schedule(dataclasses.replace(plan, texts=tuple(texts)), duration, reserve_end_s=end_s), width, height, duration)
-    cues = tuple(sorted({s.start_s for s in shots[1:]} | set(titles.cues) | ({duration - end_s} if end_s else set())))
-    audio = functools.partial(soundtrack, plan, duration, common.request_rng(request, "audio"), cues=cues)
     end_transition = transitions.named_in(plan.prompt) or "dissolve"
-    seq = Sequence(request, images, shots, end.text if end_s else None, plan, titles, end_transition)
+    seq = Sequence(request, images, shots, end.text if end_s else None, plan, end_transition)
+    seq.titles = titles_for(dataclasses.replace(plan, texts=tuple(texts)), request, seq.picture, reserve_end_s=end_s, end_text=end.text if end_s else None)
+    cues = tuple(sorted({s.start_s for s in shots[1:]} | set(seq.titles.cues) | ({duration - end_s} if end_s else set())))
+    audio = functools.partial(soundtrack, plan, duration, common.request_rng(request, "audio"), cues=cues)
     common.encode(request, ctx, output_path, seq.frames(), audio)
     notes = [
         "Shots: " + "; ".join(

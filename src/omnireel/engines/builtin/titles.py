@@ -1,5 +1,9 @@
 """On-screen titles for every builtin renderer: when each quoted text shows (its beat, or an equal slot), where
-(the position the prompt asked for), and how it enters (a short fade and rise, then perfectly still for OCR)."""
+(the position the prompt asked for), and how it looks. Every renderer draws kinetic typography
+(media.motion.kinetic): `cards_for` lays the titles out for text_to_video's motion design, `image_cards` and
+`KineticTitles` for pictures (image_to_video, first/last-frame morphs, reference_to_video): lower thirds unless
+the prompt places them, end cards for end-card beats, the exact text pixel-still while readable. `TitleTrack`,
+the earlier plain captions (a short fade and rise over a dark pill), stays for anything that still wants them."""
 
 from __future__ import annotations
 
@@ -90,14 +94,7 @@ def cards_for(plan: ShotPlan, duration_s: float, rng: np.random.Generator) -> li
     titles = schedule(plan, duration_s)
     style = set(plan.style)
     low = plan.prompt.lower()
-    if "minimal" in style or "corporate" in plan.palette:
-        reveals = ("wipe", "rise")
-    elif "cinematic" in style or plan.mood in ("epic", "dramatic", "tense"):
-        reveals = ("track", "wipe")
-    elif "ad" in style or "social" in style or plan.mood in ("energetic", "upbeat"):
-        reveals = ("rise", "scale")
-    else:
-        reveals = ("rise", "wipe", "scale", "track")
+    reveals = _reveals(plan)
     offset = int(rng.integers(len(reveals)))
     beat_of = {t.text: t.beat for t in plan.texts}
     cards = []
@@ -119,3 +116,148 @@ def cards_for(plan: ShotPlan, duration_s: float, rng: np.random.Generator) -> li
         reveal = "track" if layout == "end_card" else reveals[(i + offset) % len(reveals)]
         cards.append(Card(title.text, title.start_s, title.end_s, layout, anchor, reveal, title.last))
     return cards
+
+
+def _reveals(plan: ShotPlan) -> tuple[str, ...]:
+    """The reveals that suit the plan's style and mood (a card picks one, varied by seed)."""
+    style = set(plan.style)
+    if "minimal" in style or "corporate" in plan.palette:
+        return ("wipe", "rise")
+    if "cinematic" in style or plan.mood in ("epic", "dramatic", "tense"):
+        return ("track", "wipe")
+    if "ad" in style or "social" in style or plan.mood in ("energetic", "upbeat"):
+        return ("rise", "scale")
+    return ("rise", "wipe", "scale", "track")
+
+
+# --- image_to_video / reference_to_video: kinetic titles over the user's pictures -------------------------------
+
+_CENTRE_WORDS = ("centered", "centred", "in the center", "in the centre", "middle of", "center of", "centre of")
+
+
+def _asked_centre(prompt: str, text: str) -> bool:
+    """Whether the prompt itself puts this quote in the centre (the parser's default position is also "center")."""
+    at = prompt.find(text)
+    if at < 0:
+        return False
+    window = prompt[max(0, at - 25) : at].lower() + prompt[at + len(text) : at + len(text) + 40].lower()
+    return any(w in window for w in _CENTRE_WORDS)
+
+
+def image_cards(plan: ShotPlan, duration_s: float, rng: np.random.Generator, *, reserve_end_s: float = 0.0, end_text: str | None = None) -> list:
+    """The schedule as kinetic-type cards over images. The picture is the point, so a title is a lower third
+    unless the prompt puts it elsewhere (top, upper third, centred); a quote in an "end card" beat, or the last of
+    several when the prompt asks for an end card, is an end card. `end_text` (reference_to_video's closing card)
+    takes the reserved tail `reserve_end_s` as an end card of its own."""
+    from omnireel.media.motion.kinetic import Card
+
+    titles = schedule(plan, duration_s, reserve_end_s=reserve_end_s)
+    reveals = tuple(r for r in _reveals(plan) if r != "scale") or ("rise",)  # a scale pop is loud over a photo
+    offset = int(rng.integers(len(reveals)))
+    beat_of = {t.text: t.beat for t in plan.texts}
+    low = plan.prompt.lower()
+    wants_end = any(w in low for w in ("end card", "end screen", "endcard", "end slate", "final card"))
+    cards = []
+    n = len(titles)
+    for i, title in enumerate(titles):
+        beat = beat_of.get(title.text)
+        desc = plan.beats[beat].description.lower() if beat is not None and beat < len(plan.beats) else ""
+        anchor = "center"
+        if any(w in desc for w in _END_WORDS) or (wants_end and end_text is None and n > 1 and i == n - 1):
+            layout = "end_card"
+        elif title.position in ("top", "upper_third"):
+            layout, anchor = "hero", title.position
+        elif title.position == "center" and _asked_centre(plan.prompt, title.text):
+            layout = "hero"
+        else:
+            layout = "lower_third"
+        reveal = "track" if layout == "end_card" else reveals[(i + offset) % len(reveals)]
+        cards.append(Card(title.text, title.start_s, title.end_s, layout, anchor, reveal, title.last))
+    if end_text is not None and reserve_end_s > 0:
+        start = max(0.0, duration_s - reserve_end_s)
+        cards.append(Card(end_text, start, duration_s, "end_card", "center", "track", True))
+    return cards
+
+
+def image_accent(plan: ShotPlan) -> tuple[int, int, int]:
+    """The titles' accent colour (rules, bars, frames) for the plan's palette."""
+    from omnireel.media.palette import palette_named
+
+    return tuple(int(c) for c in palette_named(plan.palette).accents[0])
+
+
+class KineticTitles:
+    """Kinetic titles (media.motion.kinetic, as text_to_video draws them) over full-resolution frames: the
+    darkening behind each title is computed once at a working resolution, upscaled, and applied only to the rows
+    and columns it touches; glyphs are composited at full resolution and hold pixel-still while readable.
+    `apply(frame, t)` works in place and returns the frame."""
+
+    def __init__(self, cards: list, width: int, height: int, *, accent=(255, 150, 70)):
+        from omnireel.media.motion.compose import working_size
+        from omnireel.media.motion.kinetic import KineticTrack
+
+        self.width, self.height = width, height
+        self.track = KineticTrack(cards, width, height, accent=accent)
+        self.bw, self.bh = working_size(width, height)
+        self._scrims: dict[int, tuple[np.ndarray, tuple[int, int, int, int]]] = {}
+
+    @property
+    def titles(self) -> list:
+        return self.track.titles
+
+    @property
+    def cards(self) -> list:
+        return [k.card for k in self.track.titles]
+
+    @property
+    def cues(self) -> tuple[float, ...]:
+        return self.track.cues
+
+    def calibrate(self, sample) -> None:
+        """`sample(t)`: the full-resolution picture at time t, before titles. Sets how strongly each title darkens
+        the picture behind it (enough that the light type reads over bright pictures, no more)."""
+        import cv2
+
+        def small(t: float) -> np.ndarray:
+            return cv2.resize(sample(t), (self.bw, self.bh), interpolation=cv2.INTER_AREA)
+
+        if self.track.titles:
+            self.track.calibrate(small)
+
+    def _scrim(self, i: int) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+        hit = self._scrims.get(i)
+        if hit is None:
+            import cv2
+
+            m = self.track.titles[i].scrim(self.bw, self.bh)[..., 0]
+            ys, xs = np.nonzero(m)
+            if len(xs) == 0:
+                hit = (np.zeros((0, 0), np.uint8), (0, 0, 0, 0))
+            else:
+                sx, sy = self.width / self.bw, self.height / self.bh
+                full = cv2.resize(m, (self.width, self.height), interpolation=cv2.INTER_LINEAR)
+                x0, y0 = max(0, int((xs.min() - 1) * sx)), max(0, int((ys.min() - 1) * sy))
+                x1, y1 = min(self.width, int((xs.max() + 2) * sx) + 1), min(self.height, int((ys.max() + 2) * sy) + 1)
+                hit = (np.ascontiguousarray(full[y0:y1, x0:x1]), (x0, y0, x1, y1))
+            self._scrims[i] = hit
+        return hit
+
+    def darken(self, frame: np.ndarray, t: float) -> None:
+        import cv2
+
+        for i, k in enumerate(self.track.titles):
+            p = k.presence(t)
+            if p <= 0.002:
+                continue
+            m, (x0, y0, x1, y1) = self._scrim(i)
+            if m.size == 0:
+                continue
+            roi = frame[y0:y1, x0:x1]
+            keep = cv2.cvtColor(cv2.convertScaleAbs(m, alpha=-p * k.scrim_strength, beta=255), cv2.COLOR_GRAY2RGB)
+            cv2.multiply(roi, keep, dst=roi, scale=1 / 255.0)
+
+    def apply(self, frame: np.ndarray, t: float) -> np.ndarray:
+        if not any(k.visible(t) for k in self.track.titles):
+            return frame
+        self.darken(frame, t)
+        return self.track.draw(frame, t)

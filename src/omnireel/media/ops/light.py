@@ -175,6 +175,27 @@ def add_light(frame: np.ndarray, intensity: np.ndarray, color: tuple[int, int, i
         cv2.add(frame, cv2.cvtColor(i8, cv2.COLOR_GRAY2RGB), dst=frame)
 
 
+def sweep_band8(width: int, height: int, p: float, gain: float, *, angle: float = 0.5, width_frac: float = 0.07) -> np.ndarray:
+    """sweep_band() * 255 * gain as HxW uint8: the quarter-size band is quantised before the upscale, so the
+    full-size work is one uint8 resize (the band is soft: the difference is under one level)."""
+    sw, sh = max(4, width // 4), max(4, height // 4)
+    diag = sw * math.cos(angle) + sh * math.sin(angle)
+    pos = -0.2 * diag + p * 1.4 * diag
+    u = np.arange(sw, dtype=np.float32)[None, :] * math.cos(angle) + np.arange(sh, dtype=np.float32)[:, None] * math.sin(angle)
+    d = (u - pos) / (width_frac * diag)
+    band = np.exp(-d * d) + 0.4 * np.exp(-((d + 2.6) / 0.5) ** 2)
+    return cv2.resize(cv2.convertScaleAbs(band, alpha=255 * gain), (width, height), interpolation=cv2.INTER_LINEAR)
+
+
+def add_light8(frame: np.ndarray, i8: np.ndarray, color: tuple[int, int, int]) -> None:
+    """add_light() for an intensity already scaled to uint8 levels: frame += i8 * color / 255 (white-ish light:
+    red and green at full, blue as the colour asks), in place, saturating."""
+    if color[2] < 250:
+        cv2.add(frame, cv2.merge([i8, i8, cv2.convertScaleAbs(i8, alpha=color[2] / 255)]), dst=frame)
+    else:
+        cv2.add(frame, cv2.cvtColor(i8, cv2.COLOR_GRAY2RGB), dst=frame)
+
+
 @dataclasses.dataclass
 class _Mote:
     x: float

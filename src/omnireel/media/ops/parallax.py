@@ -20,7 +20,7 @@ import numpy as np
 from omnireel.media.ops import light
 from omnireel.media.ops.camera_path import CameraState
 from omnireel.media.ops.reframe import Layout
-from omnireel.media.ops.segment import Segmentation
+from omnireel.media.ops.segment import CONFIDENT, Segmentation
 
 DEPTH = 0.4  # how much of the camera's move the background plate makes (1 = none: a flat photo)
 FILL_SIDE = 192  # the extended/inpainted fill is computed at this size: it is soft anyway
@@ -64,9 +64,78 @@ class _Sprite:
     y0: int
 
     @property
+    def alpha8(self) -> np.ndarray:
+        return np.clip(self.alpha * 255 + 0.5, 0, 255).astype(np.uint8)
+
+    @property
     def rgba(self) -> np.ndarray:
-        # One 4-channel warp per frame is cheaper than warping colour and alpha separately.
-        return np.dstack([self.rgb, np.clip(self.alpha * 255 + 0.5, 0, 255).astype(np.uint8)])
+        """Straight (not premultiplied) RGBA."""
+        return np.dstack([self.rgb, self.alpha8])
+
+    @property
+    def premultiplied(self) -> np.ndarray:
+        """RGBA with colour premultiplied by alpha: one 4-channel warp per frame gives colour and coverage, and
+        `over` compositing is then a multiply and an add on uint8. Where alpha is 255 the colour is the image's."""
+        a8 = self.alpha8
+        rgb = cv2.multiply(self.rgb, cv2.cvtColor(a8, cv2.COLOR_GRAY2RGB), scale=1 / 255)
+        return cv2.merge([*cv2.split(rgb), a8])
+
+
+def opaque_bands(alpha8: np.ndarray, n: int = 6, min_width: int = 6) -> list[tuple[int, int, int, int]]:
+    """Up to `n` horizontal bands (v0, v1, u0, u1), sprite pixels, rows v0..v1-1 and columns u0..u1-1, that are
+    entirely opaque (alpha 255), chosen to cover as much of the sprite as a few rectangles can. Per frame, the
+    background is not drawn under them and the subject is copied there without blending."""
+    h, w = alpha8.shape
+    opaque = alpha8 == 255
+    spans = np.zeros((h, 2), np.int64)  # the longest opaque run of every row, [l, r)
+    for y in range(h):
+        row = opaque[y]
+        if not row.any():
+            continue
+        d = np.diff(np.concatenate(([0], row.view(np.int8), [0])))
+        starts, ends = np.flatnonzero(d == 1), np.flatnonzero(d == -1)
+        k = int(np.argmax(ends - starts))
+        spans[y] = starts[k], ends[k]
+    # Rows in chunks (at most 64), then a small dynamic programme choosing up to n runs of chunks.
+    g = max(1, -(-h // 64))
+    chunks = []
+    for y0 in range(0, h, g):
+        y1 = min(h, y0 + g)
+        chunks.append((y0, y1, int(spans[y0:y1, 0].max()), int(spans[y0:y1, 1].min())))
+    c = len(chunks)
+    # area[i][j]: the band made of chunks i..j-1 (its span is the intersection of theirs)
+    best = [[0.0] * (c + 1) for _ in range(n + 1)]  # best[k][j]: first j chunks, k bands
+    pick: list[list[tuple[int, int] | None]] = [[None] * (c + 1) for _ in range(n + 1)]
+    band_area = {}
+    for i in range(c):
+        l, r = chunks[i][2], chunks[i][3]
+        for j in range(i + 1, c + 1):
+            if j > i + 1:
+                l, r = max(l, chunks[j - 1][2]), min(r, chunks[j - 1][3])
+            if r - l < min_width:
+                break
+            band_area[(i, j)] = (chunks[j - 1][1] - chunks[i][0]) * (r - l), l, r
+    for k in range(1, n + 1):
+        for j in range(1, c + 1):
+            b, pk = best[k][j - 1], None  # chunk j-1 in no band
+            for i in range(j):
+                got = band_area.get((i, j))
+                if got is not None and best[k - 1][i] + got[0] > b:
+                    b, pk = best[k - 1][i] + got[0], (i, j)
+            best[k][j], pick[k][j] = b, pk
+    out = []
+    k, j = n, c
+    while k > 0 and j > 0:
+        pk = pick[k][j]
+        if pk is None:
+            j -= 1
+            continue
+        i, j2 = pk
+        _, l, r = band_area[(i, j2)]
+        if (chunks[j2 - 1][1] - chunks[i][0]) >= 3:
+            out.append((chunks[i][0], chunks[j2 - 1][1], l, r))
+        k, j = k - 1, i
+    return sorted(out)
 
 
 class LayeredStill:
@@ -87,29 +156,42 @@ class LayeredStill:
         else:
             alpha = seg.alpha
             self.prescale = (1.0, 1.0)
-        self.layout, self.look, self.found = layout, look, seg.found
+        # A subject whose outline runs through smooth areas (a box of sky around a rocket) would show its cut as
+        # a seam once the layers move apart or are lit differently: then the image moves as one layer, its own
+        # extension included (the layout still frames the subject).
+        self.single = seg.found and seg.confidence < CONFIDENT
+        found = seg.found and not self.single
+        self.layout, self.look, self.found = layout, look, found
         self.width, self.height = W, H
         h, w = rgb.shape[:2]
-        if not seg.found:
+        if not found:
             # No clear subject: the whole image is the layer (hard-edged) over the extended fill, so a preserved
             # image still gets no effects and bars still sit further back.
             alpha = np.ones((h, w), np.float32)
-        self.flat = not seg.found and layout.cover  # one warp per frame is enough
+        self.flat = (not found and layout.cover) or self.single  # one warp per frame is enough
         preserve = look.preserve
         subject_rgb = rgb if (preserve or not look.grade) else light.grade(rgb, look.grade, 0.45)
         ys, xs = np.nonzero(alpha > 0.004)
         x0, y0, x1, y1 = xs.min(), ys.min(), xs.max() + 1, ys.max() + 1
         self.sprite = _Sprite(np.ascontiguousarray(subject_rgb[y0:y1, x0:x1]), np.ascontiguousarray(alpha[y0:y1, x0:x1]), int(x0), int(y0))
-        self._rgba = self.sprite.rgba
-        self.plate, self.plate_origin = (None, (0, 0)) if self.flat else self._plate(rgb, alpha if seg.found else None)
+        self._prgba = self.sprite.premultiplied
+        self._bands = opaque_bands(self._prgba[..., 3])
+        if self.single and not layout.cover:
+            # The photo, feathered widely into its extension, as one plate moved by the subject's camera.
+            self.plate, self.plate_origin = self._plate(rgb, None, protect=alpha if preserve else None, feather_frac=0.05)
+        else:
+            self.plate, self.plate_origin = (None, (0, 0)) if self.flat else self._plate(rgb, alpha if found else None)
         self.atmos = light.Atmosphere(look, W, H, rng or np.random.default_rng(0)) if (look.bokeh or look.particles) else None
-        self.halo = self._halo(alpha) if (look.glow and seg.found) else None
+        self.halo = self._halo(alpha) if (look.glow and found) else None
 
     # ------------------------------------------------------------------------------------------ precompute
 
-    def _plate(self, rgb: np.ndarray, alpha: np.ndarray | None) -> tuple[np.ndarray, tuple[int, int]]:
+    def _plate(self, rgb: np.ndarray, alpha: np.ndarray | None, *, protect: np.ndarray | None = None, feather_frac: float = 0.012) -> tuple[np.ndarray, tuple[int, int]]:
         """The background: image coordinates extended so the frame (plus room for the camera) is covered, the
-        subject's area filled in, the outside an extension of the image's edges; graded by the look."""
+        subject's area (`alpha`) filled in, the outside an extension of the image's edges; graded by the look,
+        except, when the look preserves the subject, on `protect` (default: the subject), fading out towards it.
+        `feather_frac`: how far (of the image's size) the sharp image fades into its extension."""
+        protect = alpha if protect is None else protect
         lay, W, H = self.layout, self.width, self.height
         h, w = rgb.shape[:2]
         m = 0.12  # room for background camera moves, as a fraction of the frame
@@ -146,9 +228,12 @@ class LayeredStill:
         # The sharp image over the fill, feathered into it at its edges and behind the subject.
         weight = np.zeros((ph, pw), np.float32)
         weight[-py0 : -py0 + h, -px0 : -px0 + w] = 1.0
-        feather = max(2, int(0.012 * max(w, h)))
+        feather = max(2, int(feather_frac * max(w, h)))
         if pw > w or ph > h:
-            weight = cv2.blur(cv2.erode(weight, np.ones((feather, feather), np.uint8)), (feather * 2 + 1, feather * 2 + 1))
+            # Erode by as much as the blur spreads, so the ramp ends at the image's edge, not past it (where
+            # `sharp` is black and would draw a dark line around the photo).
+            k = 2 * feather + 1
+            weight = cv2.blur(cv2.erode(weight, np.ones((k, k), np.uint8), borderType=cv2.BORDER_REPLICATE), (k, k))
         if alpha is not None:
             behind = cv2.dilate(alpha, np.ones((7, 7), np.uint8))
             behind = cv2.GaussianBlur(behind, (0, 0), 2.0)
@@ -173,11 +258,11 @@ class LayeredStill:
             y1c, x1c = min(ph, vy0 + vh), min(pw, vx0 + vw)
             big[y0c:y1c, x0c:x1c] = vig[y0c - vy0 : y1c - vy0, x0c - vx0 : x1c - vx0]
             plate = cv2.multiply(plate, big, scale=1 / 255)
-        if look.preserve and alpha is not None and plate is not base:
+        if look.preserve and protect is not None and plate is not base:
             # The preserved subject is not graded, so the grade fades out towards it: no seam along its outline
             # (which, from a low-resolution separation, is not exact), a pool of natural light around it instead.
             near = np.zeros((ph, pw), np.float32)
-            near[-py0 : -py0 + h, -px0 : -px0 + w] = alpha
+            near[-py0 : -py0 + h, -px0 : -px0 + w] = protect
             k2 = min(1.0, 256 / max(pw, ph))
             small = cv2.resize(near, (max(4, round(pw * k2)), max(4, round(ph * k2))), interpolation=cv2.INTER_AREA)
             small = cv2.dilate(small, np.ones((3, 3), np.uint8))
@@ -232,45 +317,120 @@ class LayeredStill:
         out = cv2.warpAffine(img, mm, (fx1 - fx0, fy1 - fy0), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=border)
         return out, fx0, fy0
 
+    def _opaque_boxes(self, m: np.ndarray) -> list[tuple[int, int, int, int]]:
+        """Frame rectangles (x0, y0, x1, y1), disjoint and in row order, where the warped subject is certainly
+        fully opaque: the sprite's opaque bands, shrunk so every bilinear sample there reads opaque pixels only,
+        mapped by `m` (image -> frame) and reduced to the largest axis-aligned box inside their image."""
+        sx, sy = self.sprite.x0, self.sprite.y0
+        boxes = []
+        for v0, v1, u0, u1 in self._bands:
+            # Sample points in [u0, u1-1] x [v0, v1-1] read only pixels of the band; a quarter pixel of margin
+            # covers the warp's fixed-point rounding.
+            xa, xb, ya, yb = sx + u0 + 0.25, sx + u1 - 1.25, sy + v0 + 0.25, sy + v1 - 1.25
+            if xb <= xa or yb <= ya:
+                continue
+            q = m @ np.array([[xa, xb, xb, xa], [ya, ya, yb, yb], [1.0, 1.0, 1.0, 1.0]])
+            # Corners tl, tr, br, bl; the box inside a (slightly rotated) rectangle.
+            bx0 = math.ceil(max(q[0, 0], q[0, 3]))
+            bx1 = math.floor(min(q[0, 1], q[0, 2])) + 1
+            by0 = math.ceil(max(q[1, 0], q[1, 1]))
+            by1 = math.floor(min(q[1, 2], q[1, 3])) + 1
+            bx0, by0, bx1, by1 = max(0, bx0), max(0, by0), min(self.width, bx1), min(self.height, by1)
+            if bx1 - bx0 >= 8 and by1 - by0 >= 2:
+                boxes.append((bx0, by0, bx1, by1))
+        boxes.sort(key=lambda b: b[1])
+        out, y = [], 0
+        for bx0, by0, bx1, by1 in boxes:
+            by0 = max(by0, y)
+            if by1 - by0 >= 2:
+                out.append((bx0, by0, bx1, by1))
+                y = by1
+        return out
+
+    def _warp_plate(self, frame: np.ndarray, pm: np.ndarray, holes: list[tuple[int, int, int, int]]) -> None:
+        """The background plate into `frame`, except inside `holes` (disjoint boxes in row order) where the
+        subject covers it completely: strips above, between and below the holes, and beside them."""
+        W, H = self.width, self.height
+        strips, y = [], 0
+        for x0, y0, x1, y1 in holes:
+            if y0 > y:
+                strips.append((0, y, W, y0))
+            if x0 > 0:
+                strips.append((0, y0, x0, y1))
+            if x1 < W:
+                strips.append((x1, y0, W, y1))
+            y = y1
+        if y < H:
+            strips.append((0, y, W, H))
+        for x0, y0, x1, y1 in strips:
+            _warp_into(self.plate, pm, frame, x0, y0, x1, y1, cv2.BORDER_REPLICATE)
+
     def render(self, cam: CameraState, bg: CameraState | None = None, t: float = 0.0, sweep_p: float | None = None) -> np.ndarray:
-        """One HxWx3 uint8 frame: subject camera `cam`, background camera `bg` (default: the parallax rule
-        for a push), time t in seconds (for atmosphere), sweep_p the light sweep's progress (None: no sweep)."""
+        """One HxWx3 uint8 frame, a new array every call: subject camera `cam`, background camera `bg` (default:
+        the parallax rule for a push), time t in seconds (for atmosphere), sweep_p the light sweep's progress
+        (None: no sweep).
+
+        Cost: every frame pixel is warped once, from the plate or the subject, and only the subject's rectangle
+        is composited (premultiplied, uint8): the plate is not drawn where the subject is fully opaque."""
         W, H, look = self.width, self.height, self.look
         m = self.subject_matrix(cam)
+        sweeping = not look.preserve and sweep_p is not None and 0 < sweep_p < 1
         if self.flat:
-            frame = cv2.warpAffine(self.sprite.rgb, m @ np.array([[1, 0, self.sprite.x0], [0, 1, self.sprite.y0], [0, 0, 1]], float), (W, H), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+            if self.plate is not None:  # one layer: the photo and its extension move together
+                frame = cv2.warpAffine(self.plate, self._plate_matrix(cam), (W, H), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+            else:
+                frame = cv2.warpAffine(self.sprite.rgb, m @ np.array([[1, 0, self.sprite.x0], [0, 1, self.sprite.y0], [0, 0, 1]], float), (W, H), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
             if look.preserve:
                 return frame  # no separable subject and nothing else in view: the whole image is preserved
-        else:
-            bg = bg if bg is not None else layer_states("push_in", cam)
-            frame = cv2.warpAffine(self.plate, self._plate_matrix(bg), (W, H), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-        preserve = look.preserve
+            if self.atmos is not None:
+                self.atmos.draw(frame, t, "back", (cam.dx * 0.4, cam.dy * 0.4))
+            if sweeping:
+                light.add_light8(frame, light.sweep_band8(W, H, sweep_p, 0.3), (255, 248, 235))
+            if self.atmos is not None:
+                self.atmos.draw(frame, t, "front", (cam.dx * 1.3, cam.dy * 1.3))
+            return frame
+        bg = bg if bg is not None else layer_states("push_in", cam)
+        r = self._warp_rect(self._prgba, m, self.sprite.x0, self.sprite.y0)
+        holes = self._opaque_boxes(m) if r is not None else []
+        # Every pixel outside the holes gets the plate; inside them the subject's composite below ignores what
+        # is there (alpha 255: the backdrop's weight is exactly 0), so the frame may start uninitialised.
+        frame = np.empty((H, W, 3), np.uint8)
+        self._warp_plate(frame, self._plate_matrix(bg), holes)
         # Behind the subject: atmosphere far layer and rim glow. (A sweep is light on the subject: never when preserved.)
         if self.atmos is not None:
             self.atmos.draw(frame, t, "back", (cam.dx * 0.4, cam.dy * 0.4))
         if self.halo is not None:
             halo, pad = self.halo
-            r = self._warp_rect(halo, m, self.sprite.x0 - pad, self.sprite.y0 - pad)
-            if r is not None:
-                img, x, y = r
+            hr = self._warp_rect(halo, m, self.sprite.x0 - pad, self.sprite.y0 - pad)
+            if hr is not None:
+                img, x, y = hr
                 roi = frame[y : y + img.shape[0], x : x + img.shape[1]]
                 cv2.add(roi, img, dst=roi)
-        if not self.flat:
-            r = self._warp_rect(self._rgba, m, self.sprite.x0, self.sprite.y0)
-            if r is not None:
-                rgba, x, y = r
-                rgb = cv2.cvtColor(rgba, cv2.COLOR_RGBA2RGB)
-                a = cv2.extractChannel(rgba, 3).astype(np.float32)
-                a *= 1 / 255
-                roi = frame[y : y + rgb.shape[0], x : x + rgb.shape[1]]
-                roi[...] = cv2.blendLinear(rgb, roi, a, 1.0 - a)
-                if not preserve and sweep_p is not None and 0 < sweep_p < 1:
-                    band = light.sweep_band(rgb.shape[1], rgb.shape[0], sweep_p) * a
-                    light.add_light(roi, band, (255, 248, 235), 0.34)
-        elif not preserve and sweep_p is not None and 0 < sweep_p < 1:
-            light.add_light(frame, light.sweep_band(W, H, sweep_p), (255, 248, 235), 0.3)
+        if r is not None:
+            prgba, x, y = r
+            h, w = prgba.shape[:2]
+            roi = frame[y : y + h, x : x + w]
+            a = cv2.extractChannel(prgba, 3)
+            # over: out = subject + backdrop * (255 - a) / 255
+            under = cv2.multiply(roi, cv2.cvtColor(cv2.bitwise_not(a), cv2.COLOR_GRAY2RGB), scale=1 / 255)
+            cv2.add(cv2.cvtColor(prgba, cv2.COLOR_RGBA2RGB), under, dst=roi)
+            if sweeping:
+                band = light.sweep_band8(w, h, sweep_p, 0.34)
+                light.add_light8(roi, cv2.multiply(band, a, scale=1 / 255), (255, 248, 235))
         # In front of the subject, only when it is not preserved.
-        if not preserve:
-            if self.atmos is not None:
-                self.atmos.draw(frame, t, "front", (cam.dx * 1.3, cam.dy * 1.3))
+        if not look.preserve and self.atmos is not None:
+            self.atmos.draw(frame, t, "front", (cam.dx * 1.3, cam.dy * 1.3))
         return frame
+
+
+def _warp_into(src: np.ndarray, m: np.ndarray, frame: np.ndarray, x0: int, y0: int, x1: int, y1: int, border: int) -> None:
+    """frame[y0:y1, x0:x1] = the part of warpAffine(src, m, frame size) that lands there, written in place."""
+    if x1 <= x0 or y1 <= y0:
+        return
+    mm = m.copy()
+    mm[0, 2] -= x0
+    mm[1, 2] -= y0
+    view = frame[y0:y1, x0:x1]
+    out = cv2.warpAffine(src, mm, (x1 - x0, y1 - y0), dst=view, flags=cv2.INTER_LINEAR, borderMode=border)
+    if out.__array_interface__["data"][0] != view.__array_interface__["data"][0]:
+        view[...] = out  # OpenCV chose not to write in place

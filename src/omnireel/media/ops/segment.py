@@ -27,6 +27,9 @@ class Segmentation:
     alpha: np.ndarray  # HxW float32 in [0, 1], 1 = subject; all zeros when not found
     bbox: tuple[int, int, int, int]  # x0, y0, x1, y1 in image pixels (whole image when not found)
     found: bool
+    # Share of the subject's outline that lies on a visible image edge (0..1). A true object outline follows
+    # edges; a low share means the cut runs through smooth areas (sky, a wall), where a layer seam would show.
+    confidence: float = 1.0
 
     @property
     def center(self) -> tuple[float, float]:
@@ -58,6 +61,22 @@ def _score(small: np.ndarray) -> np.ndarray:
     s = (0.65 * np.clip(contrast, 0, 1) + 0.35 * sr) * (0.3 + 0.7 * centre)
     s = cv2.GaussianBlur(s, (0, 0), max(1.0, w / 100))
     return s / (s.max() + 1e-6)
+
+
+CONFIDENT = 0.9  # below this edge support, callers should not cut the image into layers along the outline
+
+
+def _edge_support(small: np.ndarray, mask: np.ndarray) -> float:
+    """The share of the mask's outline (away from the image border) that lies on an image edge."""
+    lab = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float32), (0, 0), 1.0)
+    gx, gy = cv2.Sobel(lab, cv2.CV_32F, 1, 0), cv2.Sobel(lab, cv2.CV_32F, 0, 1)
+    grad = cv2.dilate(np.sqrt((gx * gx + gy * gy).sum(axis=2)), np.ones((3, 3), np.uint8))
+    m = mask.astype(np.uint8)
+    outline = (m - cv2.erode(m, np.ones((3, 3), np.uint8))).astype(bool)
+    outline[0, :] = outline[-1, :] = outline[:, 0] = outline[:, -1] = False
+    if not outline.any():
+        return 1.0
+    return float((grad[outline] > 40.0).mean())
 
 
 def _largest_blobs(mask: np.ndarray, score: np.ndarray) -> np.ndarray:
@@ -126,7 +145,8 @@ def _segment(rgb: np.ndarray) -> Segmentation:
     ys, xs = np.nonzero(alpha > 0.5)
     if len(xs) == 0:
         return fail
-    return Segmentation(alpha, (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1), True)
+    conf = _edge_support(small, mask)
+    return Segmentation(alpha, (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1), True, conf)
 
 
 def segment(rgb: np.ndarray) -> Segmentation:
