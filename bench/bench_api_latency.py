@@ -1,7 +1,7 @@
 """Create (background) and get latency with 50 concurrent clients on loopback, against the server's own /healthz
 as the reference floor measured in the same run. Prints p50/p95 and the ratios.
 
-    .venv/bin/python bench/bench_api_latency.py [--clients 50] [--requests 20]
+    .venv/bin/python bench/bench_api_latency.py [--clients 50] [--requests 20] [--workers 0]
 """
 
 from __future__ import annotations
@@ -25,9 +25,11 @@ def pct(values, q):
     return values[min(len(values) - 1, int(q * len(values)))] * 1000
 
 
-def run(clients: int, per_client: int) -> None:
+def run(clients: int, per_client: int, workers: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        server = Server(Path(tmp) / "data", free_port(), env={"OMNIREEL_WORKERS": "2"}).start()
+        # Workers off by default: this measures the API, not the renders competing for the same 2 cores.
+        env = {"OMNIREEL_WORKERS": str(workers), "OMNIREEL_MAX_UNFINISHED_PER_TENANT": "1000000"}
+        server = Server(Path(tmp) / "data", free_port(), env=env).start()
         try:
             key = server.key("bench")
             headers = {"x-goog-api-key": key}
@@ -81,5 +83,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=0, help="render workers running during the measurement")
     args = parser.parse_args()
-    run(args.clients, args.requests)
+    run(args.clients, args.requests, args.workers)
