@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PROMPT = "Slow push in on the product, cinematic product shot"
+PROMPT = "Slow push in on the product, one continuous shot."
 
 
 def default_image(tmp: Path) -> Path:
