@@ -47,17 +47,36 @@ def _reference(still: LayeredStill, cam: CameraState, bg: CameraState) -> np.nda
 CAMS = [camera_at("push_in", p, strength=1.9) for p in (0.0, 0.4, 1.0)] + [camera_at("orbit", p, strength=1.9) for p in (0.1, 0.5, 0.9)] + [camera_at("handheld", 0, t_s=1.3, seed=4)]
 
 
+@pytest.mark.parametrize("fast_resize", [False, True])
 @pytest.mark.parametrize("k", range(len(CAMS)))
-def test_fast_render_matches_plain_composite(k):
+def test_fast_render_matches_plain_composite(k, fast_resize):
     still = _still()
+    still.fast_resize = fast_resize
     cam = CAMS[k]
     bg = layer_states("orbit" if k in (3, 4, 5) else "push_in", cam)
     got = still.render(cam, bg)
     want = _reference(still, cam, bg)
     d = np.abs(got.astype(int) - want.astype(int))
-    # Strip-wise warps round their fixed-point start differently: a level here and there, never more than 2.
-    assert d.max() <= 2 and d.mean() < 0.05, (d.max(), d.mean())
+    if still.used_resize:
+        # cv2.resize samples on the same grid as the warp (to within 1/32 px, no second interpolation) but rounds
+        # its bilinear weights differently (11-bit weights per axis vs warpAffine's 1/32-px table), so on this
+        # hard-edged image an edge pixel can differ by a few levels: held to a visual tolerance, not bit-closeness.
+        psnr = 10 * np.log10(255**2 / max(1e-9, (d.astype(float) ** 2).mean()))
+        assert psnr >= 45 and d.max() <= 8, (psnr, d.max())
+    else:
+        # Strip-wise warps round their fixed-point start differently: a level here and there, never more than 2.
+        assert d.max() <= 2 and d.mean() < 0.05, (d.max(), d.mean())
     assert still._opaque_boxes(still.subject_matrix(cam)), "the opaque interior should skip the plate"
+
+
+def test_resize_path_is_taken_for_a_push():
+    still = _still()
+    cams = [camera_at("push_in", p, strength=1.9) for p in np.linspace(0, 1, 24)]
+    used = 0
+    for c in cams:
+        still.render(c, layer_states("push_in", c))
+        used += still.used_resize
+    assert used >= 12, used
 
 
 def test_render_is_deterministic_and_fresh():

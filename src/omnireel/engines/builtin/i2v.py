@@ -7,7 +7,7 @@ to the morph renderer."""
 from __future__ import annotations
 
 import dataclasses
-import functools
+import threading
 
 from pathlib import Path
 from typing import Iterator
@@ -93,18 +93,42 @@ def picture(still: LayeredStill, kind: str, cams: list[CameraState], fps: int, d
 
 def titles_for(plan: ShotPlan, request: EngineRequest, sample, *, reserve_end_s: float = 0.0, end_text: str | None = None) -> KineticTitles:
     """The plan's quoted text as kinetic titles over the pictures, their darkening calibrated on `sample(t)`
-    (the picture at time t)."""
+    (the picture at time t; None: the caller calls `calibrate` itself later)."""
     width, height = request.size
     duration = request.frame_count / request.fps
     cards = image_cards(plan, duration, common.request_rng(request, "titles"), reserve_end_s=reserve_end_s, end_text=end_text)
     titles = KineticTitles(cards, width, height, accent=image_accent(plan))
-    titles.calibrate(sample)
+    if sample is not None:
+        titles.calibrate(sample)
     return titles
 
 
 def frames(still: LayeredStill, kind: str, cams: list[CameraState], titles: KineticTitles, fps: int, duration: float) -> Iterator[np.ndarray]:
     for i in range(len(cams)):
         yield titles.apply(picture(still, kind, cams, fps, duration, i), i / fps)
+
+
+def _background(fn):
+    """Start fn() on a daemon thread; the returned callable waits for it and gives its result (or raises its
+    error)."""
+    box: dict = {}
+
+    def work():
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # noqa: BLE001 - re-raised by the caller of the result
+            box["error"] = exc
+
+    th = threading.Thread(target=work, name="omnireel-soundtrack", daemon=True)
+    th.start()
+
+    def result():
+        th.join()
+        if "error" in box:
+            raise box["error"]
+        return box["value"]
+
+    return result
 
 
 def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> EngineOutput:
@@ -123,12 +147,15 @@ def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> Engine
     image = images[0]
     look = light.look_for(plan)
     ctx.progress("analyse", 0.0)
+    # The titles' timing (their cues) does not depend on the picture, so the soundtrack is synthesised on a
+    # worker while this thread separates the image: otherwise it would compete with x264 for the cores later.
+    titles = titles_for(plan, request, None)
+    audio = _background(lambda: soundtrack(plan, duration, common.request_rng(request, "audio"), cues=titles.cues))
     still, strength = build_still(image, (width, height), plan.camera, request.frame_count, request.fps, request.seed, look, common.request_rng(request, "light"))
     ctx.progress("analyse", 1.0)
     cams = camera_states(plan, request, strength)
     kind, n = plan.camera.kind, len(cams)
-    titles = titles_for(plan, request, lambda t: picture(still, kind, cams, request.fps, duration, min(n - 1, max(0, round(t * request.fps)))))
-    audio = functools.partial(soundtrack, plan, duration, common.request_rng(request, "audio"), cues=titles.cues)
+    titles.calibrate(lambda t: picture(still, kind, cams, request.fps, duration, min(n - 1, max(0, round(t * request.fps)))))
     ctx.check_cancelled()
     common.encode(request, ctx, output_path, frames(still, kind, cams, titles, request.fps, duration), audio)
     notes = [

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import threading
 
 import cv2
 import numpy as np
@@ -24,6 +25,9 @@ from omnireel.media.ops.segment import CONFIDENT, Segmentation
 
 DEPTH = 0.4  # how much of the camera's move the background plate makes (1 = none: a flat photo)
 FILL_SIDE = 192  # the extended/inpainted fill is computed at this size: it is soft anyway
+SPRITE_PAD = 128  # transparent margin around the premultiplied sprite, so a resize window may start before it
+RESIZE_SKIP = 128  # at most this many extra leading output rows/cols to find a resize grid aligned with the warp's
+RESIZE_TOL = 1 / 32  # how far (source px) the resize grid may sit from the warp's (its own sub-pixel step)
 
 
 def layer_states(kind: str, cam: CameraState, depth: float = DEPTH) -> CameraState:
@@ -87,15 +91,17 @@ def opaque_bands(alpha8: np.ndarray, n: int = 6, min_width: int = 6) -> list[tup
     background is not drawn under them and the subject is copied there without blending."""
     h, w = alpha8.shape
     opaque = alpha8 == 255
-    spans = np.zeros((h, 2), np.int64)  # the longest opaque run of every row, [l, r)
-    for y in range(h):
-        row = opaque[y]
-        if not row.any():
-            continue
-        d = np.diff(np.concatenate(([0], row.view(np.int8), [0])))
-        starts, ends = np.flatnonzero(d == 1), np.flatnonzero(d == -1)
-        k = int(np.argmax(ends - starts))
-        spans[y] = starts[k], ends[k]
+    # The longest opaque run of every row, [l, r) (the first one of that length; (0, 0) for none): the run
+    # length ending at each pixel is its distance from the last transparent pixel before it.
+    xs = np.arange(w, dtype=np.int64)
+    last_gap = np.maximum.accumulate(np.where(opaque, -1, xs[None, :]), axis=1)
+    run = xs[None, :] - last_gap
+    end = np.argmax(run, axis=1)
+    length = run[np.arange(h), end]
+    spans = np.zeros((h, 2), np.int64)
+    has = length > 0
+    spans[has, 0] = end[has] + 1 - length[has]
+    spans[has, 1] = end[has] + 1
     # Rows in chunks (at most 64), then a small dynamic programme choosing up to n runs of chunks.
     g = max(1, -(-h // 64))
     chunks = []
@@ -176,6 +182,10 @@ class LayeredStill:
         self.sprite = _Sprite(np.ascontiguousarray(subject_rgb[y0:y1, x0:x1]), np.ascontiguousarray(alpha[y0:y1, x0:x1]), int(x0), int(y0))
         self._prgba = self.sprite.premultiplied
         self._bands = opaque_bands(self._prgba[..., 3])
+        self._prgba_pad = cv2.copyMakeBorder(self._prgba, SPRITE_PAD, SPRITE_PAD, SPRITE_PAD, SPRITE_PAD, cv2.BORDER_CONSTANT, value=0)
+        self.fast_resize = True  # scale+translate cameras resample with cv2.resize (see `_resize_affine`)
+        self.used_resize = False  # whether the last render() resampled anything by cv2.resize
+        self._scratch = threading.local()
         if self.single and not layout.cover:
             # The photo, feathered widely into its extension, as one plate moved by the subject's camera.
             self.plate, self.plate_origin = self._plate(rgb, None, protect=alpha if preserve else None, feather_frac=0.05)
@@ -222,7 +232,13 @@ class LayeredStill:
         # Outside the image, darken and desaturate a touch so the eye stays on the photo.
         outside = np.ones((ph, pw), np.float32)
         outside[-py0 : -py0 + h, -px0 : -px0 + w] = 0
-        outside = cv2.GaussianBlur(outside, (0, 0), max(2.0, 0.06 * max(pw, ph)))
+        sigma = max(2.0, 0.06 * max(pw, ph))
+        if sigma > 8:
+            # A wide blur of a smooth mask: at a quarter of the size (sigma/4), then upsampled, for a tenth of the cost.
+            small = cv2.resize(outside, (max(4, round(pw / 4)), max(4, round(ph / 4))), interpolation=cv2.INTER_AREA)
+            outside = cv2.resize(cv2.GaussianBlur(small, (0, 0), sigma / 4), (pw, ph), interpolation=cv2.INTER_LINEAR)
+        else:
+            outside = cv2.GaussianBlur(outside, (0, 0), sigma)
         fill *= (1.0 - 0.2 * np.clip(outside * 2 - 1, 0, 1))[..., None]
         plate = np.clip(fill + 0.5, 0, 255).astype(np.uint8)
         # The sharp image over the fill, feathered into it at its edges and behind the subject.
@@ -317,6 +333,46 @@ class LayeredStill:
         out = cv2.warpAffine(img, mm, (fx1 - fx0, fy1 - fy0), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=border)
         return out, fx0, fy0
 
+    def _buf(self, name: str, ch: int, h: int, w: int) -> np.ndarray:
+        """An (h, w[, ch]) view of a scratch buffer of this thread, grown as needed, never handed out of `render`."""
+        sc = self._scratch
+        b = getattr(sc, name, None)
+        if b is None or b.shape[0] < h or b.shape[1] < w:
+            hh, ww = max(h, 0 if b is None else b.shape[0]), max(w, 0 if b is None else b.shape[1])
+            b = np.empty((hh, ww, ch) if ch > 1 else (hh, ww), np.uint8)
+            setattr(sc, name, b)
+        return b[:h, :w]
+
+    def _resize_rect(self, m: np.ndarray) -> tuple[np.ndarray, int, int] | None:
+        """Like `_warp_rect` for the premultiplied sprite, by `_resize_affine` (None when it does not apply: the
+        caller then warps)."""
+        img = self._prgba
+        h, w = img.shape[:2]
+        x0, y0 = self.sprite.x0, self.sprite.y0
+        fx0 = max(0, int(math.floor(m[0, 0] * x0 + m[0, 2])))
+        fy0 = max(0, int(math.floor(m[1, 1] * y0 + m[1, 2])))
+        fx1 = min(self.width, int(math.ceil(m[0, 0] * (x0 + w) + m[0, 2])) + 1)
+        fy1 = min(self.height, int(math.ceil(m[1, 1] * (y0 + h) + m[1, 2])) + 1)
+        if fx1 <= fx0 or fy1 <= fy0:
+            return None
+        mm = m.copy()
+        mm[:, 2] += m[:, :2] @ np.array([x0 - SPRITE_PAD, y0 - SPRITE_PAD], float)
+        out = _resize_affine(self._prgba_pad, mm, fx0, fy0, fx1, fy1, lambda h, w: self._buf("sprite", 4, h, w))
+        return None if out is None else (out, fx0, fy0)
+
+    def _over(self, roi: np.ndarray, prgba: np.ndarray) -> None:
+        """roi = prgba (premultiplied) over roi, in place: roi * (255 - a) / 255 + rgb. Intermediates live in
+        reused scratch buffers (fresh ones every frame cost more in page faults than the arithmetic)."""
+        h, w = roi.shape[:2]
+        a = _into(cv2.extractChannel, self._buf("a", 1, h, w), prgba, 3)
+        inv = _into(cv2.bitwise_not, self._buf("inv", 1, h, w), a)
+        inv3 = _into(cv2.cvtColor, self._buf("inv3", 3, h, w), inv, cv2.COLOR_GRAY2RGB)
+        rgb = _into(cv2.cvtColor, self._buf("rgb", 3, h, w), prgba, cv2.COLOR_RGBA2RGB)
+        under = _into(cv2.multiply, self._buf("under", 3, h, w), roi, inv3, scale=1 / 255)
+        out = cv2.add(rgb, under, dst=roi)
+        if out.__array_interface__["data"][0] != roi.__array_interface__["data"][0]:
+            roi[...] = out
+
     def _opaque_boxes(self, m: np.ndarray) -> list[tuple[int, int, int, int]]:
         """Frame rectangles (x0, y0, x1, y1), disjoint and in row order, where the warped subject is certainly
         fully opaque: the sprite's opaque bands, shrunk so every bilinear sample there reads opaque pixels only,
@@ -350,19 +406,7 @@ class LayeredStill:
     def _warp_plate(self, frame: np.ndarray, pm: np.ndarray, holes: list[tuple[int, int, int, int]]) -> None:
         """The background plate into `frame`, except inside `holes` (disjoint boxes in row order) where the
         subject covers it completely: strips above, between and below the holes, and beside them."""
-        W, H = self.width, self.height
-        strips, y = [], 0
-        for x0, y0, x1, y1 in holes:
-            if y0 > y:
-                strips.append((0, y, W, y0))
-            if x0 > 0:
-                strips.append((0, y0, x0, y1))
-            if x1 < W:
-                strips.append((x1, y0, W, y1))
-            y = y1
-        if y < H:
-            strips.append((0, y, W, H))
-        for x0, y0, x1, y1 in strips:
+        for x0, y0, x1, y1 in _strips(holes, 0, 0, self.width, self.height):
             _warp_into(self.plate, pm, frame, x0, y0, x1, y1, cv2.BORDER_REPLICATE)
 
     def render(self, cam: CameraState, bg: CameraState | None = None, t: float = 0.0, sweep_p: float | None = None) -> np.ndarray:
@@ -377,7 +421,14 @@ class LayeredStill:
         sweeping = not look.preserve and sweep_p is not None and 0 < sweep_p < 1
         if self.flat:
             if self.plate is not None:  # one layer: the photo and its extension move together
-                frame = cv2.warpAffine(self.plate, self._plate_matrix(cam), (W, H), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+                pm = self._plate_matrix(cam)
+                frame = None
+                if self.fast_resize and _scale_only(pm):
+                    frame = _resize_affine(self.plate, pm, 0, 0, W, H, lambda h, w: self._buf("plate", 3, h, w))
+                    frame = None if frame is None else frame.copy()  # a new array every frame
+                    self.used_resize = frame is not None
+                if frame is None:
+                    frame = cv2.warpAffine(self.plate, pm, (W, H), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
             else:
                 frame = cv2.warpAffine(self.sprite.rgb, m @ np.array([[1, 0, self.sprite.x0], [0, 1, self.sprite.y0], [0, 0, 1]], float), (W, H), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
             if look.preserve:
@@ -390,12 +441,24 @@ class LayeredStill:
                 self.atmos.draw(frame, t, "front", (cam.dx * 1.3, cam.dy * 1.3))
             return frame
         bg = bg if bg is not None else layer_states("push_in", cam)
-        r = self._warp_rect(self._prgba, m, self.sprite.x0, self.sprite.y0)
-        holes = self._opaque_boxes(m) if r is not None else []
-        # Every pixel outside the holes gets the plate; inside them the subject's composite below ignores what
-        # is there (alpha 255: the backdrop's weight is exactly 0), so the frame may start uninitialised.
-        frame = np.empty((H, W, 3), np.uint8)
-        self._warp_plate(frame, self._plate_matrix(bg), holes)
+        pm = self._plate_matrix(bg)
+        r, frame, self.used_resize = None, None, False
+        if self.fast_resize and self.halo is None and _scale_only(m) and _scale_only(pm):
+            # No roll: both layers are a scale and a shift, which cv2.resize does in one cheap pass each, the
+            # whole plate included (one full-frame pass costs less than the warps of the strips around the
+            # subject); the warps are the fallback when no grid alignment is found.
+            r = self._resize_rect(m)
+            if r is not None:
+                plate = _resize_affine(self.plate, pm, 0, 0, W, H, lambda h, w: self._buf("plate", 3, h, w))
+                if plate is not None:
+                    frame = plate.copy()  # a new array every frame
+                    self.used_resize = True
+        if frame is None:
+            r = self._warp_rect(self._prgba, m, self.sprite.x0, self.sprite.y0)
+            # Every pixel outside the holes gets the plate; inside them the subject's composite below ignores
+            # what is there (alpha 255: the backdrop's weight is exactly 0), so the frame may start uninitialised.
+            frame = np.empty((H, W, 3), np.uint8)
+            self._warp_plate(frame, pm, self._opaque_boxes(m) if r is not None else [])
         # Behind the subject: atmosphere far layer and rim glow. (A sweep is light on the subject: never when preserved.)
         if self.atmos is not None:
             self.atmos.draw(frame, t, "back", (cam.dx * 0.4, cam.dy * 0.4))
@@ -410,13 +473,19 @@ class LayeredStill:
             prgba, x, y = r
             h, w = prgba.shape[:2]
             roi = frame[y : y + h, x : x + w]
-            a = cv2.extractChannel(prgba, 3)
-            # over: out = subject + backdrop * (255 - a) / 255
-            under = cv2.multiply(roi, cv2.cvtColor(cv2.bitwise_not(a), cv2.COLOR_GRAY2RGB), scale=1 / 255)
-            cv2.add(cv2.cvtColor(prgba, cv2.COLOR_RGBA2RGB), under, dst=roi)
+            # Inside the opaque boxes the subject is copied; the rest of its rectangle is blended (`_over`).
+            holes = [(max(x, bx0), max(y, by0), min(x + w, bx1), min(y + h, by1)) for bx0, by0, bx1, by1 in self._opaque_boxes(m)]
+            holes = [b for b in holes if b[2] > b[0] and b[3] > b[1]]
+            for bx0, by0, bx1, by1 in holes:
+                dst = frame[by0:by1, bx0:bx1]
+                out = cv2.cvtColor(prgba[by0 - y : by1 - y, bx0 - x : bx1 - x], cv2.COLOR_RGBA2RGB, dst=dst)
+                if out.__array_interface__["data"][0] != dst.__array_interface__["data"][0]:
+                    dst[...] = out
+            for sx0, sy0, sx1, sy1 in _strips(holes, x, y, x + w, y + h):
+                self._over(frame[sy0:sy1, sx0:sx1], prgba[sy0 - y : sy1 - y, sx0 - x : sx1 - x])
             if sweeping:
                 band = light.sweep_band8(w, h, sweep_p, 0.34)
-                light.add_light8(roi, cv2.multiply(band, a, scale=1 / 255), (255, 248, 235))
+                light.add_light8(roi, cv2.multiply(band, cv2.extractChannel(prgba, 3), scale=1 / 255), (255, 248, 235))
         # In front of the subject, only when it is not preserved.
         if not look.preserve and self.atmos is not None:
             self.atmos.draw(frame, t, "front", (cam.dx * 1.3, cam.dy * 1.3))
@@ -434,3 +503,67 @@ def _warp_into(src: np.ndarray, m: np.ndarray, frame: np.ndarray, x0: int, y0: i
     out = cv2.warpAffine(src, mm, (x1 - x0, y1 - y0), dst=view, flags=cv2.INTER_LINEAR, borderMode=border)
     if out.__array_interface__["data"][0] != view.__array_interface__["data"][0]:
         view[...] = out  # OpenCV chose not to write in place
+
+
+def _scale_only(m: np.ndarray) -> bool:
+    return m[0, 1] == 0 and m[1, 0] == 0 and m[0, 0] > 0 and m[1, 1] > 0
+
+
+def _into(fn, dst: np.ndarray, *args, **kw) -> np.ndarray:
+    """fn(*args, dst=dst) written into `dst` (a view of a scratch buffer); OpenCV's own result if it would not."""
+    out = fn(*args, dst=dst, **kw)
+    return dst if out.__array_interface__["data"][0] == dst.__array_interface__["data"][0] else out
+
+
+def _grid(a: float, t: float, x0: int, n_src: int, x1: int) -> tuple[int, int, int] | None:
+    """Along one axis, for a warp x_frame = a * x_src + t: a source window start k, its length and a number of
+    leading output samples to drop (skip) such that cv2.resize of src[k:k+len] by factor a puts output sample
+    j at frame coordinate x0 - skip + j on the warp's sampling grid (within RESIZE_TOL source px)."""
+    # resize: src = k + (j + 0.5) / a - 0.5; warp: src = (x0 - skip + j - t) / a
+    for skip in range(RESIZE_SKIP + 1):
+        s = (x0 - skip - t - 0.5) / a + 0.5
+        k = round(s)
+        if abs(s - k) > RESIZE_TOL or k < 0 or (k > 0 and (x0 - t) / a < k):
+            continue  # off the grid, or the first needed sample would read left of the window
+        end = min(n_src, int(math.ceil((x1 - 1 - t) / a)) + 2)
+        length = end - k
+        # cv2.resize's output size for a factor, which must reach the last needed sample
+        if length < 2 or int(np.rint(length * a)) < skip + (x1 - x0):
+            continue
+        return k, length, skip
+    return None
+
+
+def _resize_affine(src: np.ndarray, m: np.ndarray, x0: int, y0: int, x1: int, y1: int, buf) -> np.ndarray | None:
+    """warpAffine(src, m) (bilinear) over frame[y0:y1, x0:x1] for a scale+shift `m`, by one cv2.resize of a plain
+    slice of `src`: an offset of the output grid is chosen so its samples fall where the warp's do, so there is
+    no second interpolation. Outside `src` it replicates the edge (a border of zeros gives the warp's constant 0
+    border within it). A view of `buf(h, w)` (valid until its next use), or None when no grid aligns."""
+    gx = _grid(float(m[0, 0]), float(m[0, 2]), x0, src.shape[1], x1)
+    gy = _grid(float(m[1, 1]), float(m[1, 2]), y0, src.shape[0], y1) if gx is not None else None
+    if gy is None:
+        return None
+    (kx, lx, sx), (ky, ly, sy) = gx, gy
+    win = src[ky : ky + ly, kx : kx + lx]
+    dw, dh = int(np.rint(lx * m[0, 0])), int(np.rint(ly * m[1, 1]))
+    out = _into(cv2.resize, buf(dh, dw), win, (0, 0), fx=float(m[0, 0]), fy=float(m[1, 1]), interpolation=cv2.INTER_LINEAR)
+    if out.shape[:2] != (dh, dw):
+        return None
+    return out[sy : sy + (y1 - y0), sx : sx + (x1 - x0)]
+
+
+def _strips(holes: list[tuple[int, int, int, int]], X0: int, Y0: int, X1: int, Y1: int) -> list[tuple[int, int, int, int]]:
+    """The rectangle [X0, X1) x [Y0, Y1) less `holes` (disjoint boxes inside it, in row order, no two sharing a
+    row), as boxes: strips above, between and below the holes, and beside them."""
+    strips, y = [], Y0
+    for x0, y0, x1, y1 in holes:
+        if y0 > y:
+            strips.append((X0, y, X1, y0))
+        if x0 > X0:
+            strips.append((X0, y0, x0, y1))
+        if x1 < X1:
+            strips.append((x1, y0, X1, y1))
+        y = y1
+    if y < Y1:
+        strips.append((X0, y, X1, Y1))
+    return strips
