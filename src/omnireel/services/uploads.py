@@ -422,39 +422,16 @@ def _sha256_of(path: Path) -> str:
 
 
 # The container families we open, by sniffed type; FFmpeg never guesses a demuxer for uploaded bytes.
-_DEMUXERS = {"video/mp4": "mov", "video/quicktime": "mov", "video/webm": "matroska", "video/x-matroska": "matroska"}
-_VIDEO_CODECS = {"h264", "hevc", "vp8", "vp9", "av1", "mpeg4"}
-
-
 def _probe_video(path: Path, mime: str, max_pixels: int) -> tuple[dict | None, dict | None]:
-    """(videoMetadata, error): the duration of a decodable video, or a google.rpc.Status saying why it is not."""
-    import av
+    """(videoMetadata, error): the duration of a decodable video, or a google.rpc.Status saying why it is not.
+    The decoding happens in a sandboxed child process (media/upload_probe.py)."""
+    from omnireel.media.upload_probe import probe_upload
 
-    try:
-        with av.open(str(path), format=_DEMUXERS[mime], container_options={"protocol_whitelist": "file"}) as container:
-            if not container.streams.video:
-                if container.streams.audio:
-                    return None, None  # an audio-only MP4 with a video brand: valid, nothing to describe
-                return None, _rpc_error("The file contains no video or audio stream.")
-            stream = container.streams.video[0]
-            codec = stream.codec_context.name
-            if codec not in _VIDEO_CODECS:
-                return None, _rpc_error(f"Video codec {codec} is not supported.")
-            width, height = stream.codec_context.width or 0, stream.codec_context.height or 0
-            if width * height > max_pixels:
-                # Checked before decoding: a forged SPS must not make us allocate a gigantic frame.
-                return None, _rpc_error(f"The video is {width}x{height}; at most {max_pixels} pixels per frame.")
-            if next(container.decode(stream), None) is None:
-                return None, _rpc_error("The video has no decodable frames.")
-            if stream.duration is not None and stream.time_base is not None:
-                seconds = float(stream.duration * stream.time_base)
-            else:
-                seconds = (container.duration or 0) / av.time_base
-    except Exception:
-        # Hostile or broken media may raise anything from the demuxer; it makes the file FAILED, never a 500.
-        log.info("uploaded video did not decode", exc_info=True)
-        return None, _rpc_error("The video could not be decoded.")
-    return ({"videoDuration": f"{round(seconds, 3)}s"} if seconds > 0 else None), None
+    seconds, error = probe_upload(path, mime, max_pixels)
+    if error is not None:
+        log.info("uploaded video did not pass the probe: %s", error)
+        return None, _rpc_error(error)
+    return ({"videoDuration": f"{round(seconds, 3)}s"} if seconds else None), None
 
 
 def _rpc_error(message: str) -> dict:

@@ -1,0 +1,78 @@
+"""Probe an uploaded video in a sandboxed child process: untrusted media is demuxed and decoded with memory, CPU
+and wall-clock limits, so a hostile file can at worst kill the child, never the API process.
+
+Run as `python -I -m omnireel.media.upload_probe` with a JSON request on stdin; it answers JSON on stdout:
+`{"seconds": float}` or `{"error": "<message>"}`. `probe_upload()` is the parent side.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+DEMUXERS = {"video/mp4": "mov", "video/quicktime": "mov", "video/webm": "matroska", "video/x-matroska": "matroska"}
+VIDEO_CODECS = {"h264", "hevc", "vp8", "vp9", "av1", "mpeg4"}
+MEMORY_LIMIT_BYTES = 2 * 1024**3
+CPU_LIMIT_S = 30
+WALL_LIMIT_S = 60
+UNDECODABLE = "The video could not be decoded."
+
+
+def _limit_child() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_LIMIT_S, CPU_LIMIT_S))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))  # the probe never needs to write a file
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def probe_upload(path: Path, mime: str, max_pixels: int) -> tuple[float | None, str | None]:
+    """(duration in seconds or None, error message or None) for an uploaded video, decided by a sandboxed child."""
+    request = json.dumps({"path": str(path), "mime": mime, "max_pixels": int(max_pixels)}).encode()
+    try:
+        # The child limits itself before touching the file (preexec_fn is unsafe in a threaded server).
+        proc = subprocess.run([sys.executable, "-I", "-m", "omnireel.media.upload_probe"], input=request,
+                              capture_output=True, timeout=WALL_LIMIT_S, check=False)
+        answer = json.loads(proc.stdout or b"{}") if proc.returncode == 0 else {"error": UNDECODABLE}
+    except (OSError, subprocess.TimeoutExpired, ValueError):
+        answer = {"error": UNDECODABLE}
+    if "error" in answer:
+        return None, str(answer["error"])
+    seconds = answer.get("seconds")
+    return (float(seconds) if seconds else None), None
+
+
+def _probe(path: str, mime: str, max_pixels: int) -> dict:
+    import av
+
+    try:
+        with av.open(path, format=DEMUXERS[mime], container_options={"protocol_whitelist": "file"}) as container:
+            if not container.streams.video:
+                if container.streams.audio:
+                    return {"seconds": None}  # an audio-only MP4 with a video brand: valid, nothing to describe
+                return {"error": "The file contains no video or audio stream."}
+            stream = container.streams.video[0]
+            codec = stream.codec_context.name
+            if codec not in VIDEO_CODECS:
+                return {"error": f"Video codec {codec} is not supported."}
+            width, height = stream.codec_context.width or 0, stream.codec_context.height or 0
+            if width * height > max_pixels:
+                # Checked before decoding: a forged SPS must not make us allocate a gigantic frame.
+                return {"error": f"The video is {width}x{height}; at most {max_pixels} pixels per frame."}
+            if next(container.decode(stream), None) is None:
+                return {"error": "The video has no decodable frames."}
+            if stream.duration is not None and stream.time_base is not None:
+                seconds = float(stream.duration * stream.time_base)
+            else:
+                seconds = (container.duration or 0) / av.time_base
+    except Exception:  # noqa: BLE001 - hostile media may raise anything from the demuxer
+        return {"error": UNDECODABLE}
+    return {"seconds": seconds if seconds > 0 else None}
+
+
+if __name__ == "__main__":
+    _limit_child()
+    req = json.loads(sys.stdin.buffer.read())
+    sys.stdout.write(json.dumps(_probe(req["path"], req["mime"], req["max_pixels"])))
