@@ -100,8 +100,7 @@ def cards_for(plan: ShotPlan, duration_s: float, rng: np.random.Generator) -> li
     cards = []
     n = len(titles)
     for i, title in enumerate(titles):
-        beat = beat_of.get(title.text)
-        desc = plan.beats[beat].description.lower() if beat is not None and beat < len(plan.beats) else ""
+        desc = _beat_description(plan, beat_of.get(title.text))
         anchor = "center"
         if any(w in desc for w in _END_WORDS) or (n > 1 and i == n - 1 and ("end card" in low or "ad" in style)):
             layout = "end_card"
@@ -160,8 +159,7 @@ def image_cards(plan: ShotPlan, duration_s: float, rng: np.random.Generator, *, 
     cards = []
     n = len(titles)
     for i, title in enumerate(titles):
-        beat = beat_of.get(title.text)
-        desc = plan.beats[beat].description.lower() if beat is not None and beat < len(plan.beats) else ""
+        desc = _beat_description(plan, beat_of.get(title.text))
         anchor = "center"
         if any(w in desc for w in _END_WORDS) or (wants_end and end_text is None and n > 1 and i == n - 1):
             layout = "end_card"
@@ -261,3 +259,8 @@ class KineticTitles:
             return frame
         self.darken(frame, t)
         return self.track.draw(frame, t)
+
+
+def _beat_description(plan, beat: int | None) -> str:
+    """The lower-cased description of the beat a title belongs to ("" when it has none)."""
+    return plan.beats[beat].description.lower() if beat is not None and beat < len(plan.beats) else ""
