@@ -44,8 +44,9 @@ def encode(
     *,
     stage: str = "render",
 ) -> int:
-    """Stream `frames` into an H.264 + AAC MP4 at request.size and request.fps, reporting progress; stops after
-    exactly request.frame_count frames (a short generator is an error: the duration is a promise).
+    """Stream `frames` (RGB, or already I420: 2-D (height * 3 / 2, width) arrays) into an H.264 + AAC MP4 at
+    request.size and request.fps, reporting progress; stops after exactly request.frame_count frames (a short
+    generator is an error: the duration is a promise).
 
     Three things overlap: frames render (and convert to I420) on a worker thread, the soundtrack is synthesised and
     AAC-encoded on another, and x264 encodes on this one (with its own threads). `audio` is the samples, or a
@@ -56,7 +57,7 @@ def encode(
     ctx.progress(stage, 0.0)
     with VideoWriter(output_path, width, height, fps=request.fps) as writer:
         writer.write_audio_async(audio)
-        i420 = (writer.to_i420(f) for f in frames)
+        i420 = (f if f.ndim == 2 else writer.to_i420(f) for f in frames)
         for i, yuv in enumerate(_prefetch(i420, total)):
             if i >= total:
                 break

@@ -104,8 +104,17 @@ def titles_for(plan: ShotPlan, request: EngineRequest, sample, *, reserve_end_s:
 
 
 def frames(still: LayeredStill, kind: str, cams: list[CameraState], titles: KineticTitles, fps: int, duration: float) -> Iterator[np.ndarray]:
+    """The clip's frames: I420 buffers where the still renders straight to the encoder's format (no title on
+    screen, no per-frame effect), RGB frames elsewhere (`common.encode` takes both)."""
     for i in range(len(cams)):
-        yield titles.apply(picture(still, kind, cams, fps, duration, i), i / fps)
+        t = i / fps
+        if not titles.visible(t):
+            sweep = sweep_progress(t, duration) if still.look.sweep else None
+            yuv = still.render_i420(cams[i], layer_states(kind, cams[i]), t, sweep)
+            if yuv is not None:
+                yield yuv
+                continue
+        yield titles.apply(picture(still, kind, cams, fps, duration, i), t)
 
 
 def _background(fn):

@@ -254,8 +254,12 @@ class KineticTitles:
             keep = cv2.cvtColor(cv2.convertScaleAbs(m, alpha=-p * k.scrim_strength, beta=255), cv2.COLOR_GRAY2RGB)
             cv2.multiply(roi, keep, dst=roi, scale=1 / 255.0)
 
+    def visible(self, t: float) -> bool:
+        """Whether any title is on screen at time t (else `apply` leaves the frame as it is)."""
+        return any(k.visible(t) for k in self.track.titles)
+
     def apply(self, frame: np.ndarray, t: float) -> np.ndarray:
-        if not any(k.visible(t) for k in self.track.titles):
+        if not self.visible(t):
             return frame
         self.darken(frame, t)
         return self.track.draw(frame, t)

@@ -186,6 +186,7 @@ class LayeredStill:
         self.fast_resize = True  # scale+translate cameras resample with cv2.resize (see `_resize_affine`)
         self.used_resize = False  # whether the last render() resampled anything by cv2.resize
         self._scratch = threading.local()
+        self._i420 = None  # the layers as I420 planes, made on first use by render_i420
         if self.single and not layout.cover:
             # The photo, feathered widely into its extension, as one plate moved by the subject's camera.
             self.plate, self.plate_origin = self._plate(rgb, None, protect=alpha if preserve else None, feather_frac=0.05)
@@ -318,6 +319,21 @@ class LayeredStill:
         return m
 
     # -------------------------------------------------------------------------------------------------- render
+
+    def render_i420(self, cam: CameraState, bg: CameraState | None = None, t: float = 0.0, sweep_p: float | None = None) -> np.ndarray | None:
+        """The frame `render` gives, as an I420 buffer ((height * 3 / 2, width) uint8, a new array), drawn
+        straight in I420 (see `i420_layers`) when nothing in it needs RGB; None otherwise, and the caller renders
+        RGB and converts. Per-frame light and atmosphere are drawn in RGB only; grades and vignettes are baked
+        into the layers, so they take this path."""
+        sweeping = not self.look.preserve and sweep_p is not None and 0 < sweep_p < 1
+        atmosphere = self.atmos is not None and not (self.flat and self.look.preserve)
+        if not self.fast_resize or sweeping or atmosphere or self.halo is not None:
+            return None
+        if self._i420 is None:
+            from omnireel.media.ops.i420_layers import I420Layers
+
+            self._i420 = I420Layers(self)
+        return self._i420.render(cam, bg if bg is not None else layer_states("push_in", cam))
 
     def _warp_rect(self, img: np.ndarray, m: np.ndarray, x0: int, y0: int, border: float | tuple = 0) -> tuple[np.ndarray, int, int] | None:
         """Warp a sprite whose top-left is (x0, y0) in image pixels into the frame rectangle it lands on."""
