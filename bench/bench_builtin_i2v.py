@@ -1,12 +1,14 @@
 """Benchmark: builtin image_to_video against ffmpeg doing the same camera move, plus peak memory by output size.
 
-Run: .venv/bin/python bench/bench_builtin_i2v.py [--image PATH] [--quick]
+Run: .venv/bin/python bench/bench_builtin_i2v.py [--image PATH] [--quick] [--rounds N]
+(needs the bench extra: .venv/bin/pip install -e ".[bench]")
 
 1. Speed, measured in this run on the same image: the builtin engine renders 720p, 8 s, a slow eased push-in
    (zoom 1.0 -> 1.3) with a synthesised AAC soundtrack; ffmpeg (imageio-ffmpeg's static binary) renders the same
    eased zoom with zoompan and libx264 with the writer's exact encoder settings (preset, crf, keyframe interval,
-   VBV cap, AAC coder and bitrate), with a sine AAC track. Runs alternate (builtin, ffmpeg, ...) and the best of
-   three each is kept, so a noisy neighbour hurts both sides alike. Prints both wall times and the ratio.
+   AAC coder and bitrate), with a sine AAC track. Runs alternate (builtin, ffmpeg, ...), five of each by
+   default, so a noisy neighbour hurts both sides alike. Prints the best and median wall times, their ratios,
+   and the CPU seconds each side used.
 2. Memory: peak RSS of a fresh process rendering 720p and 4k for 4 s and 15 s. Flat memory means the 4 s and
    15 s peaks are about the same (frames stream; nothing holds the whole video).
 """
@@ -15,6 +17,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -43,6 +47,11 @@ def default_image(tmp: Path) -> Path:
     path = tmp / "bench.png"
     Image.fromarray(img).save(path)
     return path
+
+
+def cpu_seconds(who: int) -> float:
+    r = resource.getrusage(who)
+    return r.ru_utime + r.ru_stime
 
 
 def run_builtin(image: Path, out: Path, resolution: str = "720p", duration: float = 8, aspect: str = "16:9") -> float:
@@ -104,19 +113,28 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--image", type=Path)
     ap.add_argument("--quick", action="store_true", help="skip the 4k memory run")
+    ap.add_argument("--rounds", type=int, default=5, help="alternating runs of each side (default 5)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         image = args.image or default_image(tmp)
         print(f"image: {image.name}; cores: {os.cpu_count()}")
         run_builtin(image, tmp / "warm.mp4", "360p", 1)  # imports and caches out of the timing
-        ours_runs, ref_runs = [], []
-        for i in range(3):
+        ours_runs, ref_runs, ours_cpu, ref_cpu = [], [], [], []
+        for i in range(args.rounds):
+            c0 = cpu_seconds(resource.RUSAGE_SELF)
             ours_runs.append(run_builtin(image, tmp / f"b{i}.mp4"))
+            ours_cpu.append(cpu_seconds(resource.RUSAGE_SELF) - c0)
+            c0 = cpu_seconds(resource.RUSAGE_CHILDREN)
             ref_runs.append(run_ffmpeg(image, tmp / f"f{i}.mp4"))
+            ref_cpu.append(cpu_seconds(resource.RUSAGE_CHILDREN) - c0)
         ours, ref = min(ours_runs), min(ref_runs)
-        print(f"720p 8 s push-in: builtin {ours:.2f} s ({192 / ours:.0f} fps), ffmpeg zoompan+x264 {ref:.2f} s ({192 / ref:.0f} fps)")
-        print(f"ratio ffmpeg/builtin = {ref / ours:.2f}x ({'builtin faster' if ours < ref else 'ffmpeg faster'})")
+        med_ours, med_ref = statistics.median(ours_runs), statistics.median(ref_runs)
+        print(f"720p 8 s push-in, best of {args.rounds}: builtin {ours:.2f} s ({192 / ours:.0f} fps), ffmpeg zoompan+x264 {ref:.2f} s ({192 / ref:.0f} fps)")
+        print(f"ratio ffmpeg/builtin = {ref / ours:.2f}x best, {med_ref / med_ours:.2f}x median ({'builtin faster' if ours < ref else 'ffmpeg faster'})")
+        # CPU time is steadier than wall time on a shared machine: both sides keep every core busy.
+        cpu_ours, cpu_ref = statistics.median(ours_cpu), statistics.median(ref_cpu)
+        print(f"CPU seconds (median): builtin {cpu_ours:.2f}, ffmpeg {cpu_ref:.2f}, ratio {cpu_ref / cpu_ours:.2f}x")
         print(f"sizes: builtin {(tmp / 'b0.mp4').stat().st_size / 1e6:.2f} MB, ffmpeg {(tmp / 'f0.mp4').stat().st_size / 1e6:.2f} MB")
         runs = [("720p", 4), ("720p", 15)] + ([] if args.quick else [("4k", 4), ("4k", 15)])
         for res, dur in runs:
