@@ -213,11 +213,13 @@ def title_sprite(
     *,
     glow: tuple[int, int, int] | None = None,
     color: tuple[int, int, int] = (255, 255, 255),
+    edge: tuple[int, int, int] = (0, 0, 0),
     tracking: float = 0.0,
 ) -> tuple[np.ndarray, int]:
-    """One line of display type as a premultiplied RGBA uint8 sprite: light glyphs, a thin dark outline, a soft
-    drop shadow and an optional coloured glow (no plate). Returns (sprite, pad): the glyph origin sits `pad` px
-    in from the sprite's top-left corner. `tracking` adds letter spacing in em (used while a title animates)."""
+    """One line of display type as a premultiplied RGBA uint8 sprite: glyphs in `color`, a thin outline and a
+    soft drop shadow in `edge` (dark around light type; light around dark type) and an optional coloured glow
+    (no plate). Returns (sprite, pad): the glyph origin sits `pad` px in from the sprite's top-left corner.
+    `tracking` adds letter spacing in em (used while a title animates)."""
     size = font.size
     pad = int(size * 0.45) + 2
     asc, desc = font.getmetrics()
@@ -246,8 +248,13 @@ def title_sprite(
     inner = np.asarray(fill, np.float32) / 255.0
     off = max(1, size // 24)
     shadow = np.asarray(mask.filter(ImageFilter.GaussianBlur(max(1.0, size * 0.09))), np.float32) / 255.0
-    shadow = np.roll(shadow, off, axis=0) * 0.8
-    rgb = np.zeros((h, w, 3), np.float32)
+    edge_rgb = np.asarray(edge, np.float32)
+    if float(edge_rgb.mean()) > 127:
+        # Dark type: a faint centred halo lifts it off the picture (a light drop shadow would read as an emboss).
+        shadow = shadow * 0.5
+    else:
+        shadow = np.roll(shadow, off, axis=0) * 0.8
+    rgb = shadow[..., None] * edge_rgb
     alpha = shadow.copy()
     if glow is not None:
         g = np.asarray(mask.filter(ImageFilter.GaussianBlur(max(2.0, size * 0.22))), np.float32) / 255.0
@@ -256,10 +263,10 @@ def title_sprite(
         # Glow under the shadow: coloured light around the letters, dark right next to them for contrast.
         rgb = g[..., None] * gcol
         alpha = g + alpha * (1 - g)
-        rgb = rgb * (1 - shadow[..., None])
+        rgb = rgb * (1 - shadow[..., None]) + shadow[..., None] * edge_rgb
         alpha = np.maximum(alpha, shadow)
-    # Dark outline (the stroke ring), then the light glyph on top.
-    rgb = rgb * (1 - outer[..., None])
+    # The outline (the stroke ring), then the glyph on top.
+    rgb = rgb * (1 - outer[..., None]) + outer[..., None] * edge_rgb
     alpha = outer + alpha * (1 - outer)
     rgb = rgb * (1 - inner[..., None]) + inner[..., None] * np.asarray(color, np.float32)
     out = np.dstack([np.clip(rgb, 0, 255), np.clip(alpha * 255.0, 0, 255)])

@@ -69,32 +69,48 @@ def frame_at(path: Path, index: int) -> np.ndarray:
 
 
 def ocr(rgb: np.ndarray) -> str:
-    """Read the engine's titles from a frame. Titles are white glyphs with a black stroke on a dark plate, so: find
-    the dark plates, keep near-white components inside them that touch the dark outline, drop specks, upscale
-    small frames, and OCR as a block. Returns the words joined by single spaces."""
+    """Read the engine's titles from a frame. Titles are light glyphs with a dark outline over a darkened
+    backdrop, or, over bright pictures, dark glyphs with a light halo. Both readings are tried (keep the
+    glyph-coloured components that touch their outline, drop specks, upscale small frames, OCR as a block) and
+    the one tesseract is more confident of wins. Returns the words joined by single spaces."""
     import cv2
-    import pytesseract
-    from PIL import Image
 
     h, w = rgb.shape[:2]
-    dark = (rgb.max(axis=2) < 90).astype(np.uint8)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    lo, hi = rgb.max(axis=2), rgb.min(axis=2)
+
+    def near(m):
+        return cv2.dilate(m.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+
+    # Light type: only inside the darkened regions (the scrim), away from bright parts of the picture.
+    n, labels, stats, _ = cv2.connectedComponentsWithStats((lo < 90).astype(np.uint8), connectivity=8)
     plates = np.zeros((h, w), bool)
     for i in range(1, n):
         x, y, bw, bh, area = stats[i]
         if area >= h * w // 200:
-            # Inset past the plate's rounded corners, where the bright backdrop shows through.
             m = max(2, int(min(bw, bh) * 0.1))
             plates[y + m : y + bh - m, x + m : x + bw - m] = True
-    mask = ((rgb.min(axis=2) > 200) & plates).astype(np.uint8)
+    reads = [_read_glyphs((hi > 200) & plates, near(lo < 70)), _read_glyphs(lo < 60, near(hi > 215))]
+    return max(reads, key=lambda r: r[1])[0]
+
+
+def _read_glyphs(mask: np.ndarray, outline: np.ndarray) -> tuple[str, float]:
+    """OCR of the components of `mask` that touch `outline`: (words joined by spaces, mean word confidence)."""
+    import cv2
+    import pytesseract
+    from PIL import Image
+
+    h, w = mask.shape
+    mask = mask.astype(np.uint8)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    min_area = max(6, h * w // 40000)
-    keep = np.zeros(n, bool)
-    keep[1:] = stats[1:, cv2.CC_STAT_AREA] >= min_area
-    outline = cv2.dilate((rgb.max(axis=2) < 70).astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    area = stats[:, cv2.CC_STAT_AREA]
+    keep = (area >= max(6, h * w // 40000)) & (area <= h * w // 30)
+    keep[0] = False
     keep &= np.bincount(labels[outline & (mask > 0)], minlength=n) >= 3
     clean = np.where(keep[labels], 0, 255).astype(np.uint8)
-    if rgb.shape[0] < 700:
+    if h < 700:
         clean = cv2.resize(clean, None, fx=2, fy=2, interpolation=cv2.INTER_NEAREST)
-    text = pytesseract.image_to_string(Image.fromarray(clean), config="--psm 6")
-    return " ".join(text.split())
+    data = pytesseract.image_to_data(Image.fromarray(clean), config="--psm 6", output_type=pytesseract.Output.DICT)
+    words = [(t, float(c)) for t, c in zip(data["text"], data["conf"]) if t.strip() and float(c) >= 0]
+    if not words:
+        return "", -1.0
+    return " ".join(t for t, _ in words), sum(c for _, c in words) / len(words)

@@ -241,7 +241,10 @@ class KineticTitles:
         return hit
 
     def darken(self, frame: np.ndarray, t: float) -> None:
+        """The scrims of the visible titles, in place: darkening behind light type, lightening behind dark."""
         import cv2
+
+        from omnireel.media.motion.kinetic import apply_scrim
 
         for i, k in enumerate(self.track.titles):
             p = k.presence(t)
@@ -250,9 +253,7 @@ class KineticTitles:
             m, (x0, y0, x1, y1) = self._scrim(i)
             if m.size == 0:
                 continue
-            roi = frame[y0:y1, x0:x1]
-            keep = cv2.cvtColor(cv2.convertScaleAbs(m, alpha=-p * k.scrim_strength, beta=255), cv2.COLOR_GRAY2RGB)
-            cv2.multiply(roi, keep, dst=roi, scale=1 / 255.0)
+            apply_scrim(frame[y0:y1, x0:x1], cv2.cvtColor(m, cv2.COLOR_GRAY2RGB), p * k.scrim_strength, k.lighten)
 
     def visible(self, t: float) -> bool:
         """Whether any title is on screen at time t (else `apply` leaves the frame as it is)."""

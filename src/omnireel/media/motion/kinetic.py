@@ -19,6 +19,9 @@ from omnireel.media.motion.layers import over
 from omnireel.media.text import balanced_lines, title_sprite
 
 LAYOUTS = ("hero", "lower_third", "stacked", "end_card")
+# (glyph colour, outline and shadow colour): light type for most pictures, dark type over bright ones.
+LIGHT_INK = ((255, 255, 255), (0, 0, 0))
+DARK_INK = ((24, 24, 28), (255, 255, 255))
 REVEALS = ("rise", "scale", "track", "wipe")
 
 
@@ -127,22 +130,10 @@ class KineticTitle:
         self.block = (x_left, top, x_left + block_w, top + block_h)
         self.bar = bar
         self.glow = glow
-        # Rest positions: full lines (exact, used while holding), and the animation units.
-        self.line_units: list[_Unit] = []
-        self.word_units: list[_Unit] = []
-        for i, line in enumerate(self.lines):
-            lx = x_left if self.align == "left" else x_left + (block_w - widths[i]) / 2
-            ly = top + i * self.lh
-            spr, pad = title_sprite(line, f, glow=glow)
-            self.line_units.append(_Unit(spr, pad, lx, ly, i))
-            if card.reveal in ("rise", "scale"):
-                words = line.split(" ")
-                for k, word in enumerate(words):
-                    prefix = " ".join(words[:k]) + (" " if k else "")
-                    wspr, wpad = title_sprite(word, f, glow=glow)
-                    self.word_units.append(_Unit(wspr, wpad, lx + f.getlength(prefix), ly, i))
-        self.units = self.word_units if card.reveal in ("rise", "scale") else self.line_units
-        self._track_cache: dict[tuple[int, int], tuple[np.ndarray, int]] = {}
+        self._widths = widths
+        self.ink, self.edge = LIGHT_INK
+        self.lighten = False  # the scrim darkens the picture behind light type, lightens it behind dark type
+        self._layout_units()
         # Timing: the whole entrance fits in ~0.9 s (or a third of a short card), staggered by unit.
         dur = max(0.3, card.end_s - card.start_s)
         n = len(self.units)
@@ -152,6 +143,36 @@ class KineticTitle:
         self.exit = 0.0 if card.last else min(0.45, dur * 0.2)
         self.scrim_strength = 0.6
         self._scrim_cache: dict[tuple[int, int], np.ndarray] = {}
+
+    def _layout_units(self) -> None:
+        """Rasterise the glyphs in the current ink: full lines at their rest positions (exact, used while holding)
+        and the animation units (words for rise and scale reveals)."""
+        f, (x_left, top, x_right, _) = self.font, self.block
+        block_w = x_right - x_left
+        self.line_units: list[_Unit] = []
+        self.word_units: list[_Unit] = []
+        for i, line in enumerate(self.lines):
+            lx = x_left if self.align == "left" else x_left + (block_w - self._widths[i]) / 2
+            ly = top + i * self.lh
+            spr, pad = title_sprite(line, f, glow=self.glow, color=self.ink, edge=self.edge)
+            self.line_units.append(_Unit(spr, pad, lx, ly, i))
+            if self.card.reveal in ("rise", "scale"):
+                words = line.split(" ")
+                for k, word in enumerate(words):
+                    prefix = " ".join(words[:k]) + (" " if k else "")
+                    wspr, wpad = title_sprite(word, f, glow=self.glow, color=self.ink, edge=self.edge)
+                    self.word_units.append(_Unit(wspr, wpad, lx + f.getlength(prefix), ly, i))
+        self.units = self.word_units if self.card.reveal in ("rise", "scale") else self.line_units
+        self._track_cache: dict[tuple[int, int], tuple[np.ndarray, int]] = {}
+
+    def use_dark_ink(self) -> None:
+        """Dark type with a light halo and a lightening scrim: for titles over bright pictures, where light type
+        would need the picture darkened into a grey patch to read."""
+        if (self.ink, self.edge) != DARK_INK:
+            self.ink, self.edge = DARK_INK
+            self.glow = None  # a coloured glow belongs to light type on dark scenes
+            self.lighten = True
+            self._layout_units()
 
     # --- timing -------------------------------------------------------------------------------------------------
 
@@ -231,7 +252,7 @@ class KineticTitle:
         if key not in self._track_cache:
             if len(self._track_cache) > 64:
                 self._track_cache.clear()
-            self._track_cache[key] = title_sprite(self.lines[line], self.font, glow=self.glow, tracking=track)
+            self._track_cache[key] = title_sprite(self.lines[line], self.font, glow=self.glow, color=self.ink, edge=self.edge, tracking=track)
         return self._track_cache[key]
 
     def _accents(self, frame: np.ndarray, t: float) -> None:
@@ -330,9 +351,25 @@ class KineticTitle:
         p = self.presence(t)
         if p <= 0.002:
             return
-        m = self.scrim(bg.shape[1], bg.shape[0])
-        k = p * self.scrim_strength
-        cv2.multiply(bg, cv2.convertScaleAbs(m, alpha=-k, beta=255), dst=bg, scale=1 / 255.0)
+        apply_scrim(bg, self.scrim(bg.shape[1], bg.shape[0]), p * self.scrim_strength, self.lighten)
+
+
+def bright_backdrop(lum: np.ndarray) -> bool:
+    """Whether the luminance behind a title is light enough, and evenly enough, that dark type reads better than
+    light type on a darkened patch."""
+    return lum.size > 0 and float(np.median(lum)) >= 160 and float(np.percentile(lum, 10)) >= 115
+
+
+def apply_scrim(bg: np.ndarray, mask: np.ndarray, k: float, lighten: bool) -> None:
+    """In place: darken `bg` towards black by mask/255 * k (behind light type) or, with `lighten`, lift it towards
+    white (behind dark type). `mask` is uint8 with bg's shape."""
+    keep = cv2.convertScaleAbs(mask, alpha=-k, beta=255)
+    if lighten:
+        inv = cv2.bitwise_not(bg)
+        cv2.multiply(inv, keep, dst=inv, scale=1 / 255.0)
+        cv2.bitwise_not(inv, dst=bg)
+    else:
+        cv2.multiply(bg, keep, dst=bg, scale=1 / 255.0)
 
 
 class KineticTrack:
@@ -351,18 +388,32 @@ class KineticTrack:
         return frame
 
     def calibrate(self, sample) -> None:
-        """Set each title's scrim strength from the backdrop behind it: `sample(t)` renders a working-size
-        backdrop; the brightest part behind the type must end up dark enough that the light type reads."""
+        """Choose the type's ink and each title's scrim strength from the backdrops behind the titles:
+        `sample(t)` renders a working-size backdrop. Over pictures that are bright behind every title the type is
+        dark and the scrim lifts the darkest part behind it to a light tone; otherwise the type is light and the
+        scrim darkens the brightest part behind it enough to read. One ink for the whole video: titles of one
+        piece that switch colour look like a mistake."""
+        seen = []
         for k in self.titles:
             c = k.card
-            peak = 0.0
+            peak, dark, lum = 0.0, 255.0, []
             for t in (c.start_s + 0.05, (c.start_s + c.end_s) / 2, max(c.start_s, c.end_s - 0.05)):
                 bg = sample(t)
                 x0, y0, x1, y1 = k.core_rect(bg.shape[1])
                 region = bg[max(0, y0) : max(1, y1), max(0, x0) : max(1, x1)]
                 if region.size:
                     peak = max(peak, float(np.percentile(region.max(axis=2), 99.5)))
-            k.scrim_strength = float(np.clip(1 - 62.0 / max(peak, 1.0), 0.45, 0.93))
+                    y = cv2.cvtColor(np.ascontiguousarray(region), cv2.COLOR_RGB2GRAY).reshape(-1)
+                    dark = min(dark, float(np.percentile(y, 2)))
+                    lum.append(y)
+            seen.append((peak, dark, np.concatenate(lum) if lum else np.zeros(0, np.uint8)))
+        dark_ink = bool(seen) and all(bright_backdrop(lum) for _, _, lum in seen)
+        for k, (peak, dark, _) in zip(self.titles, seen):
+            if dark_ink:
+                k.use_dark_ink()
+                k.scrim_strength = float(np.clip(1 - 60.0 / max(1.0, 255.0 - dark), 0.12, 0.7))
+            else:
+                k.scrim_strength = float(np.clip(1 - 62.0 / max(peak, 1.0), 0.45, 0.93))
 
     @property
     def cues(self) -> tuple[float, ...]:
