@@ -45,6 +45,7 @@ class Settings:
     max_upload_bytes: int = 2 * 1024**3
     max_inline_input_bytes: int = 20 * 1024**2
     max_request_body_bytes: int = 64 * 1024**2  # a create with several inline images, base64-encoded
+    max_prompt_chars: int = 20_000  # text of a create's input (and system_instruction); longer is a 400
     inline_output_cap_bytes: int = 4 * 1024**2
     max_image_pixels: int = 40_000_000
     # webhooks: signed POSTs on terminal states; private/loopback targets are refused unless allowed (SSRF)

@@ -37,6 +37,8 @@ def test_inline_above_cap_falls_back_to_uri_and_says_so(server_factory, tmp_path
     assert result.status == "completed"
     assert result.output_video.data is None and result.output_video.uri
     assert "inline limit" in result.output_text and "files.download" in result.output_text
+    assert "above the 20 kB inline limit" in result.output_text  # a readable size, not "0 MB"
+    assert "\n\nThe video is" in result.output_text  # its own paragraph after the plan text
     (tmp_path / "big.mp4").write_bytes(client.files.download(file=result.output_video.uri))
     assert_video(tmp_path / "big.mp4", 640, 360, duration_s=3.0)
 

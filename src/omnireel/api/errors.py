@@ -7,10 +7,11 @@ import uuid
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from omnireel.api.responses import SafeJSONResponse as JSONResponse
 from omnireel.errors import OmnireelError
+from omnireel.services.request_parsing import clip
 
 log = logging.getLogger("omnireel.api")
 
@@ -58,9 +59,9 @@ def install(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException):
         status = exc.status_code
         if status == 404:
-            message = f"No such endpoint: {request.method} {request.url.path}."
+            message = f"No such endpoint: {clip(request.method, 16)} {clip(request.url.path, 128)}."
         elif status == 405:
-            message = f"Method {request.method} is not allowed on {request.url.path}."
+            message = f"Method {clip(request.method, 16)} is not allowed on {clip(request.url.path, 128)}."
         else:
             message = "Request rejected."
         name = _HTTP_STATUS_NAMES.get(status, "UNKNOWN")

@@ -9,12 +9,15 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+import types
 from typing import AsyncIterator
 
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
+from omnireel import clock
 from omnireel.jobs import events
+from omnireel.jobs.queue import TERMINAL, completed_event
 from omnireel.services import interactions as interactions_service
 
 POLL_S = 0.1
@@ -36,18 +39,35 @@ def _public(runtime, tenant_id: str, body: dict) -> dict:
 
 
 def _read(runtime, interaction_id: str, tenant_id: str, after_seq: int):
-    with runtime.db.connect().execution_options(readonly=True) as conn:
-        batch = events.after(conn, interaction_id, tenant_id, after_seq)
-    return [(seq, _public(runtime, tenant_id, body)) for seq, body in batch]
+    row, batch = interactions_service.read_stream(runtime, tenant_id, interaction_id, after_seq)
+    return row, [(seq, _public(runtime, tenant_id, body)) for seq, body in batch]
+
+
+def _deleted_tail(row, last_seq: int) -> list[str]:
+    """The closing events of an interaction deleted while it was streamed. Delete cancels a running render and
+    removes the event log in one transaction, so the log cannot deliver them: send what cancel would have sent,
+    so that a client sees a final status instead of a stream that just stops, like a dropped connection."""
+    status = row.status if row.status in TERMINAL else "cancelled"
+    frames = []
+    if row.status not in TERMINAL:
+        last_seq += 1
+        frames.append(_frame(last_seq, {"event_type": "interaction.status_update", "interaction_id": row.id,
+                                        "status": status}))
+    final = types.SimpleNamespace(**row._asdict())
+    final.status, final.updated_at = status, clock.now()
+    frames.append(_frame(last_seq + 1, completed_event(final)))
+    return frames
 
 
 async def stream(request: Request, runtime, tenant_id: str, interaction_id: str, after_seq: int) -> AsyncIterator[str]:
+    """Replay the events after `after_seq`, then follow live; ends after `interaction.completed`, at once when the
+    interaction is already terminal (nothing more can come), and with closing events when it is deleted."""
     last = after_seq
     last_sent = time.monotonic()
     keepalive = runtime.settings.keepalive_interval_s
-    idle_polls = 0
+    known = None  # the interaction row as last seen
     while True:
-        batch = await run_in_threadpool(_read, runtime, interaction_id, tenant_id, last)
+        row, batch = await run_in_threadpool(_read, runtime, interaction_id, tenant_id, last)
         for seq, body in batch:
             yield _frame(seq, body)
             last = seq
@@ -55,15 +75,16 @@ async def stream(request: Request, runtime, tenant_id: str, interaction_id: str,
             if body.get("event_type") == events.TERMINAL_EVENT:
                 return
         if batch:
-            idle_polls = 0
+            known = row or known
             continue
-        idle_polls += 1
-        if idle_polls % 20 == 0:
-            # The interaction may have been deleted while we followed it: end instead of pinging forever.
-            try:
-                await run_in_threadpool(interactions_service.status_of, runtime, tenant_id, interaction_id)
-            except Exception:
-                return
+        if row is None:
+            if known is not None:
+                for frame in _deleted_tail(known, last):
+                    yield frame
+            return
+        known = row
+        if row.status in TERMINAL:
+            return  # resumed at or past the last event of a finished interaction
         if await request.is_disconnected():
             return
         if time.monotonic() - last_sent >= keepalive:

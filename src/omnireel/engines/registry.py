@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from omnireel.config import Settings
 from omnireel.engines.base import ASPECT_RATIOS, MAX_DURATION_S, MIN_DURATION_S, RESOLUTIONS, Engine
 from omnireel.errors import InvalidArgument
@@ -13,6 +15,48 @@ PUBLIC_MODELS = {
     "gemini-omni-1.2-flash": "Gemini Omni 1.2 Flash",
 }
 FAKE_MODEL = "omnireel-fake"
+
+
+@dataclasses.dataclass(frozen=True)
+class ModelLimits:
+    """What a hosted model id accepts (omni-behaviour: 1.1 takes 3-10 s and 5 reference images; upscale came
+    with 1.2). Requests beyond them get a 400 at create, not a failed job later."""
+
+    max_duration_s: float = MAX_DURATION_S
+    max_reference_images: int = 6
+    upscale: bool = True
+
+
+MODEL_LIMITS = {
+    "gemini-omni-flash-preview": ModelLimits(upscale=False),
+    "gemini-omni-1.1-flash": ModelLimits(max_duration_s=10, max_reference_images=5, upscale=False),
+    "gemini-omni-1.2-flash": ModelLimits(),
+}
+
+
+def check_model_limits(model: str, task: str, duration_s: float | None, reference_images: int) -> None:
+    """400 when the request asks more of `model` than it offers (ids without listed limits take everything the
+    engine does); `duration_s` None: not known yet, not checked."""
+    limits = MODEL_LIMITS.get(model)
+    if limits is None:
+        return
+    if duration_s is not None and duration_s > limits.max_duration_s + 1e-9:
+        raise InvalidArgument(
+            f"Model '{model}' makes videos of {MIN_DURATION_S:g} to {limits.max_duration_s:g} seconds; "
+            f"response_format.duration asked for {duration_s:g} s. Use gemini-omni-1.2-flash for up to {MAX_DURATION_S:g} s.",
+            field="response_format.duration",
+        )
+    if task == "reference_to_video" and reference_images > limits.max_reference_images:
+        raise InvalidArgument(
+            f"Model '{model}' takes up to {limits.max_reference_images} reference images; got {reference_images}. "
+            "Use gemini-omni-1.2-flash for up to 6.",
+            field="input",
+        )
+    if task == "upscale" and not limits.upscale:
+        raise InvalidArgument(
+            f"Model '{model}' does not upscale; upscale is available on gemini-omni-1.2-flash.",
+            field="generation_config.video_config.task", code="unsupported_task",
+        )
 
 
 class EngineRegistry:
@@ -66,7 +110,7 @@ class EngineRegistry:
                     "tasks": list(engine.tasks()),
                     "aspectRatios": list(ASPECT_RATIOS),
                     "resolutions": list(RESOLUTIONS),
-                    "durationSeconds": {"min": MIN_DURATION_S, "max": MAX_DURATION_S},
+                    "durationSeconds": {"min": MIN_DURATION_S, "max": MODEL_LIMITS.get(model_id, ModelLimits()).max_duration_s},
                     "fps": 24,
                     "supportedGenerationMethods": ["createInteraction"],
                     "description": f"Video generation and editing on the {engine_name} engine (24 fps MP4 with audio).",

@@ -45,7 +45,9 @@ def parse_event_id(value: str | None) -> int:
         return 0
     match = _EVENT_ID.fullmatch(value.strip())
     if not match:
-        raise InvalidArgument(f"last_event_id '{value}' is not an event id of this server (expected evt_<n>).")
+        shown = value if len(value) <= 64 else value[:64] + "…"  # never echo an unbounded client value
+        raise InvalidArgument(f"last_event_id '{shown}' is not an event id of this server (expected evt_<n>).",
+                              field="last_event_id")
     return int(match.group(1))
 
 

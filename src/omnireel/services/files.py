@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 
 from omnireel import clock, ids, media_types
 from omnireel.errors import InvalidArgument, NotFound, PayloadTooLarge, UnsupportedMedia
+from omnireel.services.request_parsing import clip
 from omnireel.storage.tables import files
 
 if TYPE_CHECKING:
@@ -115,7 +116,8 @@ def decode_inline_media(settings, b64: str, declared_mime: str | None, field: st
             f"{field}: the data is not a supported media type (allowed: {', '.join(media_types.ALLOWED_TYPES)})."
         )
     if not media_types.compatible(declared_mime, sniffed):
-        raise InvalidArgument(f"{field}: mime_type is {declared_mime} but the data is {sniffed}.", field=field)
+        raise InvalidArgument(f"{field}: mime_type is {clip(declared_mime)} but the data is {sniffed}.",
+                              field=field)
     return raw, sniffed
 
 

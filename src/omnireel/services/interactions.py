@@ -11,12 +11,13 @@ from sqlalchemy import delete, func, insert, select
 
 from omnireel import clock, ids
 from omnireel.engines.base import DEFAULT_DURATION_S
+from omnireel.engines.registry import check_model_limits
 from omnireel.errors import FailedPrecondition, InvalidArgument, NotFound, RateLimited
 from omnireel.jobs import events, queue
 from omnireel.services import files as files_service
 from omnireel.services import idempotency as idempotency_service
 from omnireel.services.media_inputs import ResolvedMedia, persist_inline, resolve_block
-from omnireel.services.request_parsing import CreateSpec
+from omnireel.services.request_parsing import CreateSpec, clip, echo_input
 from omnireel.storage.tables import files, interactions, jobs
 from omnireel.storage.tables import events as events_table
 
@@ -71,6 +72,7 @@ def _check_task(task: str, images: int, videos: int, has_previous: bool, prompt:
 
 def _previous(runtime: "Runtime", tenant_id: str, interaction_id: str):
     row = _get_row(runtime, tenant_id, interaction_id)
+    interaction_id = row.id  # the stored id, not the client's string: safe to name in the messages below
     if row.status != "completed":
         if row.status in ("queued", "in_progress"):
             raise FailedPrecondition(f"previous_interaction_id {interaction_id} is still {row.status}; wait until it "
@@ -119,14 +121,29 @@ def _check_webhook_targets(runtime: "Runtime", spec: CreateSpec) -> None:
     for uri in (spec.echo.get("webhook_config") or {}).get("uris", []):
         if blocked_host(urlsplit(uri).hostname or "", runtime.settings.webhook_allow_private):
             raise InvalidArgument(
-                f"webhook_config.uris: {uri!r} points to a private, loopback or unresolvable address, which this "
-                "server does not call (an operator can allow it with OMNIREEL_WEBHOOK_ALLOW_PRIVATE).",
+                f"webhook_config.uris: {clip(repr(uri))} points to a private, loopback or unresolvable address, which "
+                "this server does not call (an operator can allow it with OMNIREEL_WEBHOOK_ALLOW_PRIVATE).",
                 field="webhook_config.uris")
+
+
+def _check_text_limits(runtime: "Runtime", spec: CreateSpec) -> None:
+    """A prompt past OMNIREEL_MAX_PROMPT_CHARS is refused up front: no engine reads that much, and it would be stored
+    and echoed on every get."""
+    limit = runtime.settings.max_prompt_chars
+    prompt_chars = sum(len(b["text"]) for b in spec.blocks if b["type"] == "text")
+    if prompt_chars > limit:
+        raise InvalidArgument(f"The prompt in 'input' is {prompt_chars} characters long; this server accepts at most "
+                              f"{limit} (OMNIREEL_MAX_PROMPT_CHARS).", field="input", code="prompt_too_long")
+    if spec.system_instruction is not None and len(spec.system_instruction) > limit:
+        raise InvalidArgument(f"system_instruction is {len(spec.system_instruction)} characters long; this server "
+                              f"accepts at most {limit} (OMNIREEL_MAX_PROMPT_CHARS).", field="system_instruction",
+                              code="prompt_too_long")
 
 
 def create(runtime: "Runtime", tenant_id: str, spec: CreateSpec, idempotency: tuple[str, str] | None = None) -> str:
     """Validate the request, then commit the interaction, its job and its first event together; returns its id.
     With `idempotency` (key, body fingerprint), a repeat of an earlier create returns the earlier interaction."""
+    _check_text_limits(runtime, spec)
     if idempotency is not None:
         with runtime.db.begin() as conn:
             earlier = idempotency_service.existing(conn, tenant_id, *idempotency)
@@ -146,6 +163,7 @@ def create(runtime: "Runtime", tenant_id: str, spec: CreateSpec, idempotency: tu
     images = [m for m in resolved if m.kind == "image"]
     videos = [m for m in resolved if m.kind == "video"]
     task = infer_task(spec.task, len(images), len(videos), previous_row is not None)
+    check_model_limits(model, task, None, len(images))  # what the model cannot do at all comes first
     _check_task(task, len(images), len(videos), previous_row is not None, prompt)
 
     inherited = (previous_row.request.get("format") if previous_row is not None else None) or {}
@@ -155,6 +173,7 @@ def create(runtime: "Runtime", tenant_id: str, spec: CreateSpec, idempotency: tu
         "duration_s": spec.video.duration_s or inherited.get("duration_s") or DEFAULT_DURATION_S,
         "delivery": spec.video.delivery,
     }
+    check_model_limits(model, task, fmt["duration_s"], len(images))
     media_payload = []
     image_roles = ["first_frame", "last_frame"] if task == "image_to_video" else [
         f"ref_{n}" for n in range(1, MAX_REFERENCE_IMAGES + 1)]
@@ -182,7 +201,8 @@ def create(runtime: "Runtime", tenant_id: str, spec: CreateSpec, idempotency: tu
                     if m.inline_bytes is not None]
     interaction_id = ids.interaction_id()
     now = clock.now()
-    request_doc = {"input": display_blocks, "format": fmt, "echo": spec.echo, "task": task}
+    request_doc = {"input": display_blocks, "input_sent": echo_input(spec.raw_input, display_blocks), "format": fmt,
+                   "echo": spec.echo, "task": task}
     with runtime.db.begin() as conn:
         if idempotency is not None:
             # Re-check inside the write transaction: a concurrent retry may have won the race.
@@ -219,7 +239,7 @@ def _get_row(runtime: "Runtime", tenant_id: str, interaction_id: str, conn=None)
         with runtime.db.connect().execution_options(readonly=True) as c:
             row = c.execute(query).first()
     if row is None:
-        raise NotFound(f"Interaction {interaction_id} not found.")
+        raise NotFound(f"Interaction {clip(interaction_id)} not found.")
     return row
 
 
@@ -232,8 +252,23 @@ def status_of(runtime: "Runtime", tenant_id: str, interaction_id: str) -> str:
         status = c.execute(select(interactions.c.status).where(
             interactions.c.id == interaction_id, interactions.c.tenant_id == tenant_id)).scalar()
     if status is None:
-        raise NotFound(f"Interaction {interaction_id} not found.")
+        raise NotFound(f"Interaction {clip(interaction_id)} not found.")
     return status
+
+
+def read_stream(runtime: "Runtime", tenant_id: str, interaction_id: str, after_seq: int):
+    """For a stream: the interaction's summary row (None once deleted) and its stored events after `after_seq`.
+
+    The row is read first: a terminal status commits together with its closing events, so when the row says
+    terminal, the events read after it include everything the stream will ever get.
+    """
+    with runtime.db.connect().execution_options(readonly=True) as conn:
+        row = conn.execute(select(
+            interactions.c.id, interactions.c.status, interactions.c.model, interactions.c.created_at,
+            interactions.c.updated_at, interactions.c.usage,
+        ).where(interactions.c.id == interaction_id, interactions.c.tenant_id == tenant_id)).first()
+        batch = events.after(conn, interaction_id, tenant_id, after_seq)
+    return row, batch
 
 
 def cancel(runtime: "Runtime", tenant_id: str, interaction_id: str):
@@ -268,6 +303,10 @@ def inline_video_data(runtime: "Runtime", tenant_id: str, file_id: str) -> tuple
     return base64.b64encode(raw).decode(), row.size_bytes
 
 
+def _size_text(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{max(1, round(n / 1e3))} kB"
+
+
 def render_video_block(runtime: "Runtime", tenant_id: str, block: dict) -> tuple[dict, str | None]:
     """The public form of an output video block, and a note when inline delivery fell back to the uri."""
     public = {k: v for k, v in block.items() if not k.startswith("_")}
@@ -277,9 +316,9 @@ def render_video_block(runtime: "Runtime", tenant_id: str, block: dict) -> tuple
     if data is None:
         if size == 0:
             return public, "The output video is no longer available (expired or deleted)."
-        cap_mb = runtime.settings.inline_output_cap_bytes / 1e6
-        return public, (f"The video is {size / 1e6:.1f} MB, above the {cap_mb:.0f} MB inline limit, so it is delivered "
-                        "by uri only: fetch it with client.files.download(file=<uri>).")
+        cap = runtime.settings.inline_output_cap_bytes
+        return public, (f"The video is {_size_text(size)}, above the {_size_text(cap)} inline limit, so it is "
+                        "delivered by uri only: fetch it with client.files.download(file=<uri>).")
     public["data"] = data
     public.pop("uri", None)
     return public, None
@@ -306,7 +345,8 @@ def render(runtime: "Runtime", row, *, include_input: bool = False) -> dict:
             else:
                 content.append(block)
         if notes:
-            content.append({"type": "text", "text": " ".join(notes)})
+            # Its own paragraph: the SDK's output_text joins text blocks with no separator.
+            content.append({"type": "text", "text": "\n\n" + " ".join(notes)})
         rendered = {k: v for k, v in step.items() if k != "content"}
         rendered["content"] = content
         steps.append(rendered)
@@ -319,5 +359,8 @@ def render(runtime: "Runtime", row, *, include_input: bool = False) -> dict:
     out["task"] = row.task
     out.update(req.get("echo", {}))
     if include_input:
-        out["input"] = req.get("input", [])
+        # Echoed as sent (a string stays a string); rows stored before input_sent existed have the block list.
+        sent = req["input_sent"] if "input_sent" in req else req.get("input", [])
+        if sent is not None:
+            out["input"] = sent
     return out

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from omnireel import ids, media_types
 from omnireel.errors import FailedPrecondition, InvalidArgument
 from omnireel.services import files as files_service
+from omnireel.services.request_parsing import clip
 
 if TYPE_CHECKING:
     from omnireel.runtime import Runtime
@@ -38,8 +39,8 @@ def resolve_block(runtime: "Runtime", tenant_id: str, block: dict, field: str) -
         file_id = files_service.parse_file_ref(uri)
         if file_id is None:
             raise InvalidArgument(
-                f"{field}: uri {uri!r} is not a Files API uri of this server; upload the media with the Files API "
-                "(client.files.upload) and pass the returned file's uri.", field=field)
+                f"{field}: uri {clip(repr(uri))} is not a Files API uri of this server; upload the media with the "
+                "Files API (client.files.upload) and pass the returned file's uri.", field=field)
         row = files_service.get_row(runtime, tenant_id, file_id)
         if row.state == "PROCESSING":
             raise FailedPrecondition(f"{field}: file files/{file_id} is still PROCESSING; wait until it is ACTIVE.",
@@ -49,7 +50,7 @@ def resolve_block(runtime: "Runtime", tenant_id: str, block: dict, field: str) -
                                   code="file_failed")
         declared = block.get("mime_type")
         if declared and not media_types.compatible(declared, row.mime_type):
-            raise InvalidArgument(f"{field}: mime_type is {declared} but files/{file_id} is {row.mime_type}.",
+            raise InvalidArgument(f"{field}: mime_type is {clip(declared)} but files/{file_id} is {row.mime_type}.",
                                   field=field)
     return _resolved(runtime, row.id, row.mime_type, block, field)
 

@@ -33,6 +33,74 @@ SERVICE_TIERS = ("flex", "standard", "priority", "deferred")
 _LABEL_KEY = re.compile(r"[a-z][a-z0-9_-]{0,62}")
 _LABEL_VALUE = re.compile(r"[a-z0-9_-]{0,63}")
 _DURATION = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(s|sec|secs|seconds)?\s*")
+MAX_JSON_DEPTH = 64  # arrays and objects inside one another; real requests use fewer than 10
+MAX_MODEL_CHARS = 128
+ECHO_CHARS = 64
+
+
+def clip(value, limit: int = ECHO_CHARS) -> str:
+    """A client-supplied value as it may appear in a message: at most `limit` characters, always encodable."""
+    text = str(value)
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def load_json(raw: bytes, what: str = "The request body"):
+    """Parse a JSON body, or a 400. NaN and Infinity are refused (they are not JSON, and no response could carry
+    them back), and so is nesting deep enough to exhaust the parser's recursion."""
+    def refuse_constant(name: str):
+        raise InvalidArgument(f"{what} is not valid JSON: {name} is not a JSON number.")
+
+    try:
+        return json.loads(raw, parse_constant=refuse_constant)
+    except RecursionError:
+        raise InvalidArgument(f"{what} nests arrays or objects too deeply (the limit is {MAX_JSON_DEPTH} levels).")
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidArgument(f"{what} is not valid JSON.")
+
+
+def check_json(value, what: str = "The request body", root: str = "") -> None:
+    """Refuse what the parser accepts but storage and responses cannot carry: nesting deeper than MAX_JSON_DEPTH,
+    and text (values or keys) holding an unpaired UTF-16 surrogate such as a "\\ud800" escape, which UTF-8 cannot
+    encode. Called before anything is stored, so such a request leaves nothing behind."""
+    if isinstance(value, str):
+        _check_text(value, root or "body")
+    if not isinstance(value, (dict, list)):
+        return
+    stack = [(value, root, 0)]
+    while stack:
+        item, path, depth = stack.pop()
+        if depth >= MAX_JSON_DEPTH:
+            raise InvalidArgument(f"{what} nests arrays or objects more than {MAX_JSON_DEPTH} levels deep.")
+        is_dict = isinstance(item, dict)
+        for key, child in (item.items() if is_dict else enumerate(item)):
+            # Paths are built only for containers and errors: a long list of numbers costs no strings.
+            if is_dict and not key.isascii():
+                _check_text(key, _join(path, key, is_dict), key=True)
+            if isinstance(child, str):
+                if not child.isascii():
+                    _check_text(child, _join(path, key, is_dict))
+            elif isinstance(child, (dict, list)):
+                stack.append((child, _join(path, key, is_dict), depth + 1))
+
+
+def _join(path: str, key, is_dict: bool) -> str:
+    if not is_dict:
+        return f"{path}[{key}]"
+    return f"{path}.{clip(key)}" if path else clip(key)
+
+
+def _check_text(text: str, field: str, key: bool = False) -> None:
+    if text.isascii():
+        return
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        where = f"The key '{field}'" if key else f"Field '{field}'"
+        raise InvalidArgument(
+            f"{where} contains an unpaired UTF-16 surrogate (a lone \\ud800-\\udfff escape); text must be "
+            "valid Unicode.", field=field)
 
 
 @dataclasses.dataclass
@@ -57,6 +125,7 @@ class CreateSpec:
     system_instruction: str | None
     labels: dict
     echo: dict  # request fields echoed on the interaction resource
+    raw_input: object = None  # `input` as sent, for include_input
 
 
 def _bool(body: dict, name: str, default: bool) -> bool:
@@ -76,10 +145,12 @@ def parse_duration(value, field: str = "response_format.duration") -> float:
     elif isinstance(value, str) and _DURATION.fullmatch(value):
         seconds = float(_DURATION.fullmatch(value).group(1))
     else:
-        raise InvalidArgument(f"Invalid {field} {value!r}: expected seconds such as \"8s\" or \"8\".", field=field)
+        raise InvalidArgument(f"Invalid {field} {clip(repr(value))}: expected seconds such as \"8s\" or \"8\".",
+                              field=field)
     if not MIN_DURATION_S <= seconds <= MAX_DURATION_S:
         raise InvalidArgument(
-            f"Invalid {field} {value!r}: must be between {MIN_DURATION_S} and {MAX_DURATION_S} seconds.", field=field
+            f"Invalid {field} {clip(repr(value))}: must be between {MIN_DURATION_S} and {MAX_DURATION_S} seconds.",
+            field=field
         )
     return seconds
 
@@ -89,7 +160,8 @@ def _one_of(raw: dict, name: str, allowed: tuple[str, ...], field: str) -> str |
     if name not in raw:
         return None
     if raw[name] not in allowed:
-        raise InvalidArgument(f"Invalid {field}.{name} {raw[name]!r}: supported values are {', '.join(allowed)}.",
+        raise InvalidArgument(f"Invalid {field}.{name} {clip(repr(raw[name]))}: supported values are "
+                              f"{', '.join(allowed)}.",
                               field=f"{field}.{name}")
     return raw[name]
 
@@ -99,7 +171,7 @@ def _video_format(raw, field: str) -> VideoFormat:
     allowed = {"type", "aspect_ratio", "resolution", "duration", "delivery", "gcs_uri", "mime_type"}
     for key in raw:
         if key not in allowed:
-            log.info("ignoring unknown field %s.%s", field, key)
+            log.info("ignoring unknown field %s.%s", field, clip(key))
     fmt.aspect_ratio = _one_of(raw, "aspect_ratio", ASPECT_RATIOS, field)
     fmt.resolution = _one_of(raw, "resolution", RESOLUTIONS, field)
     if "duration" in raw:
@@ -109,7 +181,8 @@ def _video_format(raw, field: str) -> VideoFormat:
         raise InvalidArgument(f"{field}.gcs_uri is not supported: omnireel stores outputs as Files; use delivery 'uri'.",
                               field=f"{field}.gcs_uri")
     if raw.get("mime_type") not in (None, "video/mp4"):
-        raise InvalidArgument(f"Invalid {field}.mime_type {raw['mime_type']!r}: only video/mp4 is produced.")
+        raise InvalidArgument(f"Invalid {field}.mime_type {clip(repr(raw['mime_type']))}: only video/mp4 is produced.",
+                              field=f"{field}.mime_type")
     return fmt
 
 
@@ -131,7 +204,7 @@ def parse_response_format(raw) -> VideoFormat:
             continue  # the plan is always returned as text; nothing to configure
         else:
             raise InvalidArgument(
-                f"Unsupported {field}.type {kind!r}: this server produces video (with a text description).",
+                f"Unsupported {field}.type {clip(repr(kind))}: this server produces video (with a text description).",
                 field=f"{field}.type",
             )
     return video or VideoFormat()
@@ -167,7 +240,8 @@ def _content_block(block, field: str) -> dict:
             out["name"] = str(block["name"])[:256]
         return out
     raise InvalidArgument(
-        f"Unsupported {field}.type {kind!r}: use text, image, video, audio or document.", field=f"{field}.type"
+        f"Unsupported {field}.type {clip(repr(kind))}: use text, image, video, audio or document.",
+        field=f"{field}.type"
     )
 
 
@@ -204,6 +278,45 @@ def parse_input(raw) -> list[dict]:
     ]
 
 
+def echo_input(raw, shown: list[dict]):
+    """`input` in the form it was sent (a string stays a string, a block a block, steps steps), with this turn's
+    blocks in their display form `shown` (aligned with parse_input(raw)): inline media appears as the uri of its
+    stored copy and is never sent back as base64."""
+    if raw is None or isinstance(raw, str):
+        return raw
+    shown_iter = iter(shown)
+
+    def turn(item):
+        block = next(shown_iter)
+        return item if isinstance(item, str) else block
+
+    if isinstance(raw, dict) and raw.get("type") not in STEP_TYPES:
+        return turn(raw)
+    steps = [raw] if isinstance(raw, dict) else raw
+    if steps and all(isinstance(s, dict) and s.get("type") in STEP_TYPES for s in steps):
+        current = max(i for i, s in enumerate(steps) if s.get("type") == "user_input")
+        out = []
+        for i, step in enumerate(steps):
+            if i != current:
+                out.append(_without_inline_data(step))
+                continue
+            content = step.get("content") or []
+            content = turn(content) if isinstance(content, (str, dict)) else [turn(c) for c in content]
+            out.append({**step, "content": content})
+        return out[0] if isinstance(raw, dict) else out
+    return [turn(c) for c in raw]
+
+
+def _without_inline_data(value):
+    """Earlier turns of a transcript, echoed without the base64 of their media."""
+    if isinstance(value, list):
+        return [_without_inline_data(v) for v in value]
+    if isinstance(value, dict):
+        drop = value.get("type") in MEDIA_BLOCKS
+        return {k: _without_inline_data(v) for k, v in value.items() if not (drop and k == "data")}
+    return value
+
+
 def _labels(raw) -> dict:
     if raw is None:
         return {}
@@ -214,12 +327,14 @@ def _labels(raw) -> dict:
     for key, value in raw.items():
         if not isinstance(key, str) or not _LABEL_KEY.fullmatch(key):
             raise InvalidArgument(
-                f"Invalid label key {key!r}: 1-63 lowercase letters, digits, '_' or '-', starting with a letter.",
+                f"Invalid label key {clip(repr(key))}: 1-63 lowercase letters, digits, '_' or '-', starting with a "
+                "letter.",
                 field="labels",
             )
         if not isinstance(value, str) or not _LABEL_VALUE.fullmatch(value):
             raise InvalidArgument(
-                f"Invalid value for label {key!r}: up to 63 lowercase letters, digits, '_' or '-'.", field="labels"
+                f"Invalid value for label {clip(repr(key))}: up to 63 lowercase letters, digits, '_' or '-'.",
+                field="labels"
             )
     return dict(raw)
 
@@ -240,7 +355,7 @@ def _webhook_config(raw) -> None:
     for uri in uris:
         parts = urlsplit(uri) if isinstance(uri, str) else None
         if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or len(uri) > 2048:
-            raise InvalidArgument(f"webhook_config.uris: {str(uri)[:100]!r} is not an http(s) URL.",
+            raise InvalidArgument(f"webhook_config.uris: {clip(repr(uri))} is not an http(s) URL.",
                                   field="webhook_config.uris")
     metadata = raw.get("user_metadata")
     if metadata is not None:
@@ -265,7 +380,8 @@ def _generation_config(raw) -> tuple[str | None, int]:
         task = video_config.get("task")
         if task is not None and task not in TASKS:
             raise InvalidArgument(
-                f"Invalid generation_config.video_config.task {task!r}: supported tasks are {', '.join(TASKS)}.",
+                f"Invalid generation_config.video_config.task {clip(repr(task))}: supported tasks are "
+                f"{', '.join(TASKS)}.",
                 field="generation_config.video_config.task",
             )
     seed = raw.get("seed", 0)
@@ -281,7 +397,7 @@ def parse_create(body) -> CreateSpec:
         raise InvalidArgument("The request body must be a JSON object.")
     for key in body:
         if key not in KNOWN_FIELDS:
-            log.info("ignoring unknown request field %r", key)
+            log.info("ignoring unknown request field %s", clip(repr(key)))
     if body.get("agent") or body.get("agent_config"):
         raise InvalidArgument("Agent interactions are not supported; pass 'model'.", field="agent")
     if body.get("continuation_token"):
@@ -292,6 +408,9 @@ def parse_create(body) -> CreateSpec:
     model = body.get("model")
     if not isinstance(model, str) or not model:
         raise InvalidArgument("Field 'model' is required.", field="model")
+    if len(model) > MAX_MODEL_CHARS:
+        raise InvalidArgument(f"Field 'model' is longer than {MAX_MODEL_CHARS} characters; GET /v1/models lists the "
+                              "model ids.", field="model")
     blocks = parse_input(body.get("input"))
     previous = body.get("previous_interaction_id")
     if previous is not None and (not isinstance(previous, str) or not previous):
@@ -308,11 +427,11 @@ def parse_create(body) -> CreateSpec:
                                   field="response_modalities")
         if lowered - {"video", "text", "audio"}:
             raise InvalidArgument(
-                f"Unsupported response_modalities {sorted(lowered - {'video', 'text', 'audio'})}: video outputs "
+                f"Unsupported response_modalities {clip(sorted(lowered - {'video', 'text', 'audio'}))}: video outputs "
                 "carry audio and a text description.", field="response_modalities")
     tier = body.get("service_tier")
     if tier is not None and tier not in SERVICE_TIERS:
-        raise InvalidArgument(f"Invalid service_tier {tier!r}: use one of {', '.join(SERVICE_TIERS)}.",
+        raise InvalidArgument(f"Invalid service_tier {clip(repr(tier))}: use one of {', '.join(SERVICE_TIERS)}.",
                               field="service_tier")
     system_instruction = body.get("system_instruction")
     if system_instruction is not None and not isinstance(system_instruction, str):
@@ -334,4 +453,5 @@ def parse_create(body) -> CreateSpec:
         model=model, blocks=blocks, previous_interaction_id=previous, background=background, store=store,
         stream=stream, task=task, seed=seed, video=parse_response_format(body.get("response_format")),
         system_instruction=system_instruction, labels=_labels(body.get("labels")), echo=echo,
+        raw_input=body.get("input"),
     )

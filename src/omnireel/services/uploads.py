@@ -43,7 +43,7 @@ log = logging.getLogger("omnireel.uploads")
 
 CHUNK_GRANULARITY = 8 * 1024 * 1024  # what Google advertises and the SDK sends; we accept any chunk size
 MAX_DISPLAY_NAME = 512
-_SESSION_ID = re.compile(r"[a-z0-9]{32}")
+_SESSION_ID = re.compile(r"[a-z0-9]{16,64}")  # not an exact length: ids may grow, stored ones must keep working
 _WRITE_BATCH = 1 << 20  # bytes gathered in memory before one write; bounds memory per request
 _MAX_LIVE = 512
 
@@ -106,6 +106,10 @@ def _display_name(value) -> str | None:
                               field="file.display_name")
     if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in value):
         raise InvalidArgument("file.display_name contains control characters.", field="file.display_name")
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in value):
+        # json.loads accepts a lone "\ud800" escape, but no UTF-8 response could carry the name back.
+        raise InvalidArgument("file.display_name contains an unpaired UTF-16 surrogate; it must be valid Unicode.",
+                              field="file.display_name")
     return value
 
 

@@ -118,3 +118,50 @@ def test_encoding_is_deterministic(tmp_path):
                 writer.write_frame(np.roll(base, i * 3, axis=1))
         digests.add(hashlib.sha256(b"".join(f.tobytes() for f in iter_frames(out))).hexdigest())
     assert len(digests) == 1
+
+
+def test_encoding_does_not_depend_on_what_the_heap_held(tmp_path):
+    """The encoder stack reads some heap memory it never wrote (seen in the server: the same request and seed
+    decoded to different pixels, more often on a busy machine). Between encodes the heap is filled with random
+    leftovers and other processes compete for the cores; the output must not change."""
+    import hashlib
+    import subprocess
+    import sys
+    import time
+
+    import cv2
+
+    from omnireel.media.decode import iter_frames
+    from omnireel.media.encode import VideoWriter
+
+    rng = np.random.default_rng(1)
+    base = cv2.GaussianBlur(rng.integers(0, 255, (360, 360, 3), dtype=np.uint8), (0, 0), 3)
+    frames = [np.roll(np.roll(base, i * 2, axis=1), i, axis=0) for i in range(72)]
+
+    def litter() -> None:
+        junk = [bytearray(rng.bytes(int(n))) for n in rng.integers(1_000, 120_000, 300)]
+        del junk
+
+    def encode(k: int) -> str:
+        out = tmp_path / f"b{k}.mp4"
+        with VideoWriter(out, 360, 360, audio=False) as writer:
+            for f in frames:
+                writer.write_frame(f)
+        return hashlib.sha256(b"".join(f.tobytes() for f in iter_frames(out))).hexdigest()
+
+    first = encode(0)
+    hogs = [
+        subprocess.Popen([sys.executable, "-c", "import numpy as np\nx = np.random.rand(700, 700)\nwhile True: x @ x"]),
+        subprocess.Popen([sys.executable, "-c", "while True: pass"]),
+    ]
+    try:
+        time.sleep(0.5)
+        seen = set()
+        for k in range(1, 7):
+            litter()
+            seen.add(encode(k))
+    finally:
+        for h in hogs:
+            h.kill()
+            h.wait()
+    assert seen == {first}

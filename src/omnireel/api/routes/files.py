@@ -6,13 +6,15 @@ import mimetypes
 import re
 
 from fastapi import APIRouter, Depends, Path, Request
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import StreamingResponse
 
 from omnireel.api import errors
 from omnireel.api.auth import current_tenant
+from omnireel.api.responses import SafeJSONResponse as JSONResponse
 from omnireel.api.routes import VERSION
 from omnireel.errors import FailedPrecondition, InvalidArgument, NotFound
 from omnireel.services import files as files_service
+from omnireel.services.request_parsing import clip
 
 router = APIRouter()
 
@@ -49,7 +51,7 @@ def get_file(request: Request, name: str, version: str = Path(pattern=VERSION), 
     if action == "download":
         return _download(request, runtime, tenant.id, file_id)
     if action is not None:
-        raise NotFound(f"No such endpoint: {request.method} {request.url.path}.")
+        raise NotFound(f"No such endpoint: {request.method} {clip(request.url.path, 128)}.")
     return files_service.resource(files_service.get_row(runtime, tenant.id, file_id), runtime.settings)
 
 
@@ -57,7 +59,7 @@ def get_file(request: Request, name: str, version: str = Path(pattern=VERSION), 
 def delete_file(request: Request, name: str, version: str = Path(pattern=VERSION), tenant=Depends(current_tenant)):
     file_id, action = _parse_name(name)
     if action is not None:
-        raise NotFound(f"No such endpoint: {request.method} {request.url.path}.")
+        raise NotFound(f"No such endpoint: {request.method} {clip(request.url.path, 128)}.")
     files_service.mark_deleted(request.app.state.runtime, tenant.id, file_id)
     return {}
 

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-import json
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from omnireel.api import sse
 from omnireel.api.auth import current_tenant
+from omnireel.api.responses import SafeJSONResponse as JSONResponse
 from omnireel.api.routes import VERSION
 from omnireel.errors import InvalidArgument, PayloadTooLarge
 from omnireel.jobs import events
 from omnireel.jobs.queue import TERMINAL
 from omnireel.services import idempotency as idempotency_service
 from omnireel.services import interactions as service
-from omnireel.services.request_parsing import parse_create
+from omnireel.services.request_parsing import check_json, load_json, parse_create
 
 router = APIRouter()
 
@@ -53,10 +53,11 @@ async def _json_body(request: Request) -> dict:
     raw = b"".join(parts)
     if not raw:
         raise InvalidArgument("The request body is empty; send a JSON object with 'model' and 'input'.")
-    try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidArgument("The request body is not valid JSON.")
+    body = load_json(raw)
+    # Before anything is stored: text that UTF-8 cannot carry would otherwise fail only when the answer is written,
+    # after the interaction was committed (and the SDK, seeing a 500, would retry and create it again).
+    check_json(body)
+    return body
 
 
 @router.post("/{version}/interactions")

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from omnireel.api.auth import current_tenant
 from omnireel.api.routes import VERSION
 from omnireel.errors import NotFound
+from omnireel.services.request_parsing import clip
 
 router = APIRouter()
 
@@ -19,4 +20,4 @@ def get_model(request: Request, model_id: str, version: str = Path(pattern=VERSI
     for model in request.app.state.runtime.engines.describe():
         if model["id"] == model_id:
             return model
-    raise NotFound(f"Model '{model_id}' not found.")
+    raise NotFound(f"Model '{clip(model_id)}' not found.")

@@ -6,20 +6,21 @@ advances its offset after any answer that has it, so errors go out with `final`:
 
 from __future__ import annotations
 
-import json
 import logging
 import uuid
 
 from fastapi import APIRouter, Path, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from starlette.requests import ClientDisconnect
 
 from omnireel.api import errors
 from omnireel.api.auth import current_tenant
+from omnireel.api.responses import SafeJSONResponse as JSONResponse
 from omnireel.api.routes import VERSION
 from omnireel.errors import InvalidArgument, OmnireelError, PayloadTooLarge
 from omnireel.services import uploads
+from omnireel.services.request_parsing import check_json, load_json
 
 log = logging.getLogger("omnireel.api")
 router = APIRouter()
@@ -73,10 +74,8 @@ async def _start(request: Request, runtime, tenant_id: str, version: str, comman
         raw += piece
         if len(raw) > _MAX_START_BODY:
             raise PayloadTooLarge("The upload start request body is too large; it holds only the file's metadata.")
-    try:
-        body = json.loads(raw) if raw.strip() else {}
-    except ValueError:
-        raise InvalidArgument("The upload start request body is not valid JSON.")
+    body = load_json(raw, "The upload start request body") if raw.strip() else {}
+    check_json(body, "The upload start request body")
     if not isinstance(body, dict):
         raise InvalidArgument("The upload start request body must be a JSON object.")
     url = await run_in_threadpool(

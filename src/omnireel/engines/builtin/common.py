@@ -39,22 +39,26 @@ def encode(
     request: EngineRequest,
     ctx: EngineContext,
     output_path: Path,
-    frames: Iterable[np.ndarray],
+    frames: Iterable[np.ndarray] | None,
     audio: np.ndarray | Callable[[], np.ndarray],
     *,
+    frame_at: Callable[[int], np.ndarray] | None = None,
     stage: str = "render",
 ) -> int:
-    """Stream `frames` (RGB, or already I420: 2-D (height * 3 / 2, width) arrays) into an H.264 + AAC MP4 at
-    request.size and request.fps, reporting progress; stops after exactly request.frame_count frames (a short
-    generator is an error: the duration is a promise).
+    """Write the clip's frames (RGB, or already I420: 2-D (height * 3 / 2, width) arrays) and soundtrack as an
+    H.264 + AAC MP4 at request.size and request.fps, reporting progress; exactly request.frame_count frames (a
+    short generator is an error: the duration is a promise). `audio` is the samples, or a function returning
+    them (e.g. `functools.partial(soundtrack, plan, duration, rng, cues=cues)`) so synthesis runs off the
+    critical path too.
 
-    Three things overlap: frames render (and convert to I420) on a worker thread, the soundtrack is synthesised and
-    AAC-encoded on another, and x264 encodes on this one (with its own threads). `audio` is the samples, or a
-    function returning them (e.g. `functools.partial(soundtrack, plan, duration, rng, cues=cues)`) so synthesis
-    runs off the critical path too."""
+    `frame_at(i)` may stand in for `frames`. Three things overlap: frames render (and convert to I420) on a
+    worker thread, the soundtrack is synthesised and AAC-encoded on another, and x264 encodes on this one (with
+    its own threads)."""
     width, height = request.size
     total = request.frame_count
     ctx.progress(stage, 0.0)
+    if frames is None:
+        frames = (frame_at(i) for i in range(total))
     with VideoWriter(output_path, width, height, fps=request.fps) as writer:
         writer.write_audio_async(audio)
         i420 = (f if f.ndim == 2 else writer.to_i420(f) for f in frames)

@@ -31,6 +31,8 @@ from omnireel.media.prompt.plan import CameraMove, ShotPlan, describe
 # Camera moves over a still travel further than over procedural scenes: a 1.16x push over 8 s barely reads.
 STRENGTH = 1.9
 SWEEP_SPAN = (0.18, 0.78)  # the light sweep crosses the frame during this part of the clip
+# Moves meant to go closer than the framing: they may crop into the subject. Every other move keeps it whole.
+GOES_CLOSER = ("push_in", "crash_zoom", "dolly_zoom")
 
 
 def refuse_content_changes(plan: ShotPlan, task: str) -> None:
@@ -64,7 +66,7 @@ def frame_still(image: np.ndarray, seg: Segmentation, size: tuple[int, int], mov
     lay = None
     for strength in (STRENGTH, 1.3, 0.8, 0.4, 0.0):
         cams = move_states(move, n, fps, seed, strength)[:: max(1, n // 16)]
-        lay = choose_layout((w, h), size, subject=seg.bbox if seg.found else None, focus=focus, cams=cams)
+        lay = choose_layout((w, h), size, subject=seg.bbox if seg.found else None, focus=focus, cams=cams, whole_through_move=move.kind not in GOES_CLOSER)
         if lay.subject_fits:
             return lay, strength
     return lay, 0.0
@@ -103,18 +105,26 @@ def titles_for(plan: ShotPlan, request: EngineRequest, sample, *, reserve_end_s:
     return titles
 
 
-def frames(still: LayeredStill, kind: str, cams: list[CameraState], titles: KineticTitles, fps: int, duration: float) -> Iterator[np.ndarray]:
-    """The clip's frames: I420 buffers where the still renders straight to the encoder's format (no title on
-    screen, no per-frame effect), RGB frames elsewhere (`common.encode` takes both)."""
-    for i in range(len(cams)):
+def frame_maker(still: LayeredStill, kind: str, cams: list[CameraState], titles: KineticTitles, fps: int, duration: float):
+    """frame_at(i): frame i of the clip, an I420 buffer where the still renders straight to the encoder's format
+    (no title on screen, no per-frame effect), else an RGB frame (`common.encode` takes both). Any frame, in any
+    order, from several threads at once (the layers' scratch buffers are per thread)."""
+
+    def frame_at(i: int) -> np.ndarray:
         t = i / fps
         if not titles.visible(t):
             sweep = sweep_progress(t, duration) if still.look.sweep else None
             yuv = still.render_i420(cams[i], layer_states(kind, cams[i]), t, sweep)
             if yuv is not None:
-                yield yuv
-                continue
-        yield titles.apply(picture(still, kind, cams, fps, duration, i), t)
+                return yuv
+        return titles.apply(picture(still, kind, cams, fps, duration, i), t)
+
+    return frame_at
+
+
+def frames(still: LayeredStill, kind: str, cams: list[CameraState], titles: KineticTitles, fps: int, duration: float) -> Iterator[np.ndarray]:
+    frame_at = frame_maker(still, kind, cams, titles, fps, duration)
+    return (frame_at(i) for i in range(len(cams)))
 
 
 def _background(fn):
@@ -166,7 +176,8 @@ def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> Engine
     kind, n = plan.camera.kind, len(cams)
     titles.calibrate(lambda t: picture(still, kind, cams, request.fps, duration, min(n - 1, max(0, round(t * request.fps)))))
     ctx.check_cancelled()
-    common.encode(request, ctx, output_path, frames(still, kind, cams, titles, request.fps, duration), audio)
+    still.prepare_i420()  # made once here, not raced for by the encoding threads
+    common.encode(request, ctx, output_path, None, audio, frame_at=frame_maker(still, kind, cams, titles, request.fps, duration))
     notes = [
         "The image is the subject and first frame: its pixels are only moved and scaled by the camera, never repainted."
     ]
@@ -185,7 +196,12 @@ def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> Engine
         how = "reframed around the subject (kept whole in frame)" if (still.found or still.single) else "fitted whole"
         fill = "" if still.layout.cover else ", with an extended, blurred background where it does not reach"
         notes.append(f"Its aspect ratio differs from the output, so it is {how}{fill} (no stretching).")
-    if strength < STRENGTH and plan.camera.kind != "static":
+    if strength == 0.0 and plan.camera.kind != "static":
+        notes.append(
+            f"The camera move ({plan.camera.kind.replace('_', ' ')}) was left out: any such move over this image would "
+            "cut off part of the subject, which the builtin engine keeps whole in frame, so the shot holds still."
+        )
+    elif strength < STRENGTH and plan.camera.kind != "static":
         notes.append("The camera move was made gentler so the subject stays wholly in frame.")
     if still.flat and look.preserve:
         # One preserved layer: nothing is drawn over the photo; only its extension (if any) is graded.

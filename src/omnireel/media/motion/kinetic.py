@@ -249,11 +249,13 @@ class KineticTitle:
 
     def _tracked(self, line: int, track: float):
         key = (line, int(track * 100))
-        if key not in self._track_cache:
+        got = self._track_cache.get(key)  # frames may be drawn from several threads: no check-then-read
+        if got is None:
             if len(self._track_cache) > 64:
                 self._track_cache.clear()
-            self._track_cache[key] = title_sprite(self.lines[line], self.font, glow=self.glow, color=self.ink, edge=self.edge, tracking=track)
-        return self._track_cache[key]
+            got = title_sprite(self.lines[line], self.font, glow=self.glow, color=self.ink, edge=self.edge, tracking=track)
+            self._track_cache[key] = got
+        return got
 
     def _accents(self, frame: np.ndarray, t: float) -> None:
         p = self.presence(t)

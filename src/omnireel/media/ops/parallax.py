@@ -329,11 +329,15 @@ class LayeredStill:
         atmosphere = self.atmos is not None and not (self.flat and self.look.preserve)
         if not self.fast_resize or sweeping or atmosphere or self.halo is not None:
             return None
+        return self.prepare_i420().render(cam, bg if bg is not None else layer_states("push_in", cam))
+
+    def prepare_i420(self):
+        """The I420 planes of the layers (`i420_layers.I420Layers`), made on first use."""
         if self._i420 is None:
             from omnireel.media.ops.i420_layers import I420Layers
 
             self._i420 = I420Layers(self)
-        return self._i420.render(cam, bg if bg is not None else layer_states("push_in", cam))
+        return self._i420
 
     def _warp_rect(self, img: np.ndarray, m: np.ndarray, x0: int, y0: int, border: float | tuple = 0) -> tuple[np.ndarray, int, int] | None:
         """Warp a sprite whose top-left is (x0, y0) in image pixels into the frame rectangle it lands on."""

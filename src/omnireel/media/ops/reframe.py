@@ -74,10 +74,12 @@ def choose_layout(
     subject: tuple[float, float, float, float] | None = None,
     focus: tuple[float, float] | None = None,
     cams: Sequence[CameraState] = (),
+    whole_through_move: bool = False,
 ) -> Layout:
     """Where the image sits. `subject` is the subject's box in image pixels (None: none found), `focus` a zoom
     anchor as image fractions used when there is no subject box, `cams` samples of the camera move the subject
-    must stay inside the frame for (aspect conversion only)."""
+    must stay inside the frame for: always when the aspect converts (landscape into portrait or the reverse),
+    else only with `whole_through_move` (moves that travel across the picture; a push-in may go closer)."""
     w, h = image_size
     W, H = frame_size
     fit, cover = min(W / w, H / h), max(W / w, H / h)
@@ -106,7 +108,8 @@ def choose_layout(
     if (w >= h) == (W >= H):
         # Same orientation (3:2 into 16:9): the subject must be whole at rest, give or take a trim of its box's
         # edges; the camera may then go closer, as a push-in does.
-        k, margin, cams = -0.08, 0.0, [CameraState()]
+        k, margin = -0.08, 0.0
+        cams = (list(cams) or [CameraState()]) if whole_through_move else [CameraState()]
     else:
         # Landscape into portrait or the reverse: the subject stays whole, with a margin, through the whole move.
         k, margin, cams = 0.04, SAFE_MARGIN, list(cams) or [CameraState()]
@@ -115,7 +118,7 @@ def choose_layout(
     for s in np.geomspace(cover, fit, 24):
         lay = layout(float(s))
         if _inside(lay, box, cams, margin):
-            if s > cover * 0.93 and margin == 0.0:
+            if s > cover * 0.93 and margin == 0.0 and _inside(layout(cover), box, cams, margin - 0.02):
                 return layout(cover)  # slivers of fill would look like a mistake: crop the few percent instead
             return lay
     return dataclasses.replace(layout(fit), subject_fits=_inside(layout(fit), box, cams, margin))

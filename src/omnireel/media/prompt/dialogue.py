@@ -35,7 +35,7 @@ _SURFACE_SAYS = re.compile(
     re.I,
 )
 _AFTER = re.compile(
-    r"^\s*[,.!?]?\s*(?:(?:she|he|they|the\s+\w+|a\s+\w+|\w+)\s+)?(?:says|said|whispers|shouts|yells|asks|"
+    r"^\s*(?:[,.!?]\s*)?(?:(?:she|he|they|the\s+\w+|a\s+\w+|\w+)\s+)?(?:says|said|whispers|shouts|yells|asks|"
     r"announces|narrates|exclaims|replies|calls out|murmurs|mutters)\b",
     re.I,
 )

@@ -15,13 +15,21 @@ from omnireel.media.prompt.dialogue import Quote, classify
 from omnireel.media.prompt.plan import Beat, CameraMove, DialogueLine, ShotPlan, TextItem
 from omnireel.media.prompt.quotes import _QUOTED, quoted_text
 
+# Every pattern here must run in linear time on any input (a prompt is untrusted and parsing holds the GIL): no
+# two adjacent quantifiers that can match the same characters ("\s*(?:s)?\s*" could split a run of spaces
+# every possible way), and any repetition that can start at many positions is bounded.
 _BEAT = re.compile(
-    r"[\[(]\s*(\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds)?\s*(?:-|–|—|to)\s*(\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds)?\s*[\])]\s*:?"
+    r"[\[(]\s*(\d{1,6}(?:\.\d{1,3})?)\s*(?:(?:seconds|secs|sec|s)\s*)?(?:-|–|—|to)\s*(\d{1,6}(?:\.\d{1,3})?)\s*"
+    r"(?:(?:seconds|secs|sec|s)\s*)?[\])]\s*:?"
 )
-_TAG = re.compile(r"<\s*(FIRST_FRAME|LAST_FRAME|IMAGE_REF_(\d+))\s*>", re.IGNORECASE)
+# Image numbers are bounded: int() of a 5,000-digit string raises in Python 3.11.
+_TAG = re.compile(r"<\s*(FIRST_FRAME|LAST_FRAME|IMAGE_REF_(\d{1,3}))\s*>", re.IGNORECASE)
 _LEADS = re.compile(
-    r"^(?:please\s+)?(?:(?:animate|bring)\s+(?:this|the|my|our)\s+(?:product\s+)?(?:still|image|photo|picture|shot)"
-    r"(?:\s+to life)?\s*[:,-]?\s*)?(?:use (?:this|the) image as (?:a |the )?(?:reference|starting frame|first frame)"
+    r"^(?:please\s+)?(?:(?:can|could|would)\s+you\s+(?:please\s+)?|i\s+(?:want|need|would like|'d like)\s+(?:you\s+to\s+)?"
+    r"|give\s+me\s+)?"
+    r"(?:(?:animate|bring)\s+(?:this|the|my|our)\s+(?:product\s+)?"
+    r"(?:still|image|photo|photograph|picture|shot|portrait|frame|illustration|artwork|painting|drawing|poster)"
+    r"(?:\s+to life)?(?:\s*[:,-])?\s*)?(?:use (?:this|the) image as (?:a |the )?(?:reference|starting frame|first frame)"
     r"(?: and| to)?\s*)?(?:(?:generate|create|make|render|produce|animate|show|film)\s+)?(?:me\s+)?"
     r"(?:(?:a|an)\s+)?(?:(?:short\s+)?(?:video|clip|shot|scene|animation)\s+(?:of|showing|where|in which)\s+)?",
     re.IGNORECASE,
@@ -49,16 +57,16 @@ _POSITIONS = (
 def _find_table(text: str, table) -> list[tuple[int, str, str]]:
     """(position, canonical name, matched phrase) for every table phrase present in `text` (lowercase, padded)."""
     hits = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))  # characters already claimed: linear, however many hits there are
     for name, phrases in table:
         for ph in phrases:
             start = text.find(ph)
             while start != -1:
                 end = start + len(ph)
                 # An earlier (more specific) entry already claimed this span: "dolly zoom" is not also "zoom".
-                if not any(s < end and start < e for s, e in taken):
+                if not any(taken[start:end]):
                     hits.append((start, name, ph))
-                    taken.append((start, end))
+                    taken[start:end] = b"\x01" * (end - start)
                 start = text.find(ph, end)
     return sorted(hits)
 
@@ -67,7 +75,14 @@ def _camera(text: str) -> CameraMove | None:
     low = f" {text.lower()} "
     hits = _find_table(low, vocab.CAMERA_MOVES)
     if not hits:
-        return None
+        # An aerial or drone shot names no move: a slow push over the scene, a pan when a side is named.
+        aerial = _find_table(low, (("aerial", vocab.AERIAL_SHOTS),))
+        if not aerial:
+            return None
+        pos, _, phrase = aerial[0]
+        around = low[max(0, pos - 25) : pos + len(phrase) + 40]
+        side = "left" if " left" in around else "right" if " right" in around else None
+        return CameraMove("pan", side, "slow") if side else CameraMove("push_in", None, "slow")
     pos, kind, phrase = hits[0]
     around = low[max(0, pos - 25) : pos + len(phrase) + 25]
     direction = None
@@ -131,76 +146,405 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
+# Camera phrases (and the speed words and prepositions around them) are direction, not subject: "gentle pan left
+# across the cup" is about the cup. Longest phrases first so "tracking shot" wins over "tracking". Every repetition
+# is bounded, so the scan is linear however long a run of words with no camera phrase is.
+_CAMERA_PHRASES = sorted(
+    {p.strip() for _, ps in vocab.CAMERA_MOVES for p in ps if len(p.strip()) > 3} | set(vocab.AERIAL_SHOTS),
+    key=lambda p: (-len(p), p),
+)
 _CAMERA_WORDS = re.compile(
-    r"(?:\b(?:slow|slowly|gentle|fast|quick|smooth|subtle|steady|the|a)\s+)*(?:camera\s+)?(?:"
-    + "|".join(re.escape(p.strip()) for _, ps in vocab.CAMERA_MOVES for p in ps if len(p.strip()) > 3)
-    + r")(?:\s+(?:left|right|up|down|shot|move|movement|around|across|on|over|to))*\b",
+    r"\b(?:(?:slow|slowly|gentle|gently|fast|quick|quickly|smooth|smoothly|subtle|steady|very|the|a|an|camera|aerial|"
+    r"drone|cinematic)\s+){0,4}(?:"
+    + "|".join(re.escape(p) for p in _CAMERA_PHRASES)
+    + r")(?:\s+(?:left|right|up|down|shots?|move|movement|around|across|onto|on|over|above|to|into|towards|toward|of|"
+    r"along|through|in|out|back|forwards|forward|slowly|view|footage|drone|camera|flyover|reveal|reveals|revealing)){0,6}\b",
     re.I,
 )
+_LEADING_PREPOSITION = re.compile(r"^(?:across|over|around|through|along|on|onto|of|to|into|towards|toward|above|from)\s+", re.I)
+_LEADING_SO = re.compile(r"^(?:so\s+that|so|such\s+that|where|while|and|then)\s+", re.I)
+# Screenplay openers: "Open on a beach at dawn", "start with a close-up of ...", "cut to the kitchen".
+_OPENER = re.compile(
+    r"^(?:(?:then|and)\s+)?(?:(?:we\s+)?(?:open|opens|start|starts|begin|begins|end|ends|close|closes|finish|finishes)\s+"
+    r"(?:on|with|in)|cut(?:s)?\s+to|fade(?:s)?\s+(?:in|up)\s+(?:on|to)|fade(?:s)?\s+(?:in|up))\s+",
+    re.I,
+)
+# "Short ad for a neighbourhood cafe", "product shot for Stories": the kind of video is not its subject.
+_AD_FOR = re.compile(
+    r"^(?:(?:a|an|the|our|my|this)\s+)?(?:(?:short|quick|simple|fun|cinematic|motion[- ]graphics|product|social|explainer|"
+    r"vertical|square|brand|\d{1,3}[- ]?(?:s|sec|second))\s+){0,3}(?:ad|advert|advertisement|commercial|promo|spot|teaser|"
+    r"trailer|reel|video|clip|story|post|explainer|animation|product\s+shot|product\s+video)\s+(?:for|about|featuring)\s+",
+    re.I,
+)
+# A clause that opens with the name of a title ("Title card for a coffee shop", "lower third with ...") is about
+# on-screen text: the shot opens on a title, not on a subject.
+_TITLE_LEAD = re.compile(
+    r"^(?:(?:a|an|the|our|my|big|bold|simple|animated|kinetic|vintage|minimal|clean|final|closing|opening)\s+){0,3}"
+    r"(?:title\s+(?:card|sequence|screen)|titles|end\s+(?:card|screen)|lower\s+third|intro\s+card|outro\s+card|"
+    r"logo\s+reveal|(?:kinetic\s+)?typography|text\s+animation|headline|caption|tagline|slogan)\b",
+    re.I,
+)
+# Marks a quote's place once its text is gone, so the words that introduce it can be dropped too.
+_QUOTE_MARK = "\ue000"  # private use: not whitespace, not a word character
+_CLAUSE = re.compile(r"([,;:\ue000\n]|\s[-–—]+\s|<\s*(?:FIRST_FRAME|LAST_FRAME|IMAGE_REF_\d{1,3})\s*>)", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+# Where a subject ends and its setting begins ("a cup | on a table", "the shoes | to the face").
+_PREPOSITIONS = {
+    "with", "on", "in", "at", "against", "under", "over", "inside", "across", "through", "near", "beside", "to",
+    "from", "into", "onto", "towards", "toward", "above", "below", "behind", "beneath", "around", "along", "among",
+    "amid", "between", "within", "during",
+}
+_DETERMINERS = {
+    "a", "an", "the", "this", "that", "these", "those", "my", "our", "your", "their", "its", "his", "her", "some",
+    "one", "two", "three", "several", "many", "few",
+}
+_RELATIVE = {"that", "which", "who", "whose", "where"}
+_COPULAS = {
+    "is", "are", "was", "were", "be", "being", "been", "gets", "get", "getting", "seems", "seem", "will", "can",
+    "should", "must", "does", "do", "has", "have", "had", "becomes", "become", "stays", "remains",
+}
+_VERBS = {v for v in vocab.ACTION_VERBS if v not in _PREPOSITIONS and v not in ("is", "are")}
+# Plural subjects take the base form: "leaves sway", "waves crash", "birds fly".
+_BASE_VERBS = {
+    b
+    for v in _VERBS
+    if v.endswith("s")
+    for b in ((v[:-3] + "y",) if v.endswith("ies") else (v[:-1], v[:-2]) if v.endswith("es") else (v[:-1],))
+}
+# Words ending in -ing that are not actions (nouns, adjectives, camera moves).
+_ING_NOT_ACTIONS = {
+    "building", "buildings", "lighting", "evening", "morning", "ceiling", "clothing", "painting", "paintings",
+    "wedding", "string", "thing", "things", "something", "nothing", "everything", "anything", "spring", "wings",
+    "ending", "setting", "awning", "railing", "dumpling", "parking", "housing", "icing", "frosting", "topping",
+    "toppings", "filling", "packaging", "branding", "marketing", "advertising", "lettering", "heading",
+    "recording", "footing", "timing", "tracking", "panning", "tilting", "orbiting", "circling", "zooming",
+    "pushing", "pulling", "dollying", "amazing", "stunning", "interesting", "charming", "relaxing", "inviting",
+    "exciting", "striking", "breathtaking", "inspiring", "soothing", "calming", "refreshing", "appealing",
+    "boring", "engaging", "outstanding", "pleasing", "welcoming", "matching", "missing", "ongoing", "upcoming",
+    "during", "including", "according", "following", "reading", "saying", "showing", "spelling",
+}
+# Instructions about the job rather than the picture: "reframe this portrait ...", "use the first image as ...".
+_INSTRUCTIONS = {
+    "use", "using", "reframe", "crop", "recrop", "resize", "convert", "fit", "adapt", "keep", "preserve", "maintain",
+    "retain", "never", "avoid", "without", "no", "ensure", "loop", "match", "export", "output", "replace",
+    "remove", "erase", "delete", "swap", "recolor", "recolour", "repaint", "change", "transform", "extend",
+    "stabilize", "stabilise", "upscale", "format", "turn", "add", "include",
+}
+_INSTRUCTION_PAIRS = {("do", "not"), ("don't", None), ("dont", None), ("make", "sure"), ("make", "it"), ("make", "this")}
+# Words that introduce on-screen text: 'title card that says "..."', 'onto the words "..."', 'headline "..."'.
+_TEXT_INTRO = {
+    "that", "which", "says", "say", "saying", "said", "reads", "read", "reading", "spells", "spelling", "spelled",
+    "shows", "showing", "displays", "displaying", "displayed", "written", "writes", "writing", "with", "the", "a", "an",
+    "words", "word", "text", "texts", "title", "titles", "titled", "headline", "headlines", "caption", "captions",
+    "captioned", "subtitle", "subtitles", "tagline", "slogan", "lettering", "letters", "typography", "type", "copy",
+    "message", "kinetic", "sequence", "screen", "card", "end", "lower", "third", "onto", "into", "on", "to", "of",
+    "in", "and", "then", "reveal", "reveals", "revealing", "appears", "appear", "appearing", "cta", "quote", "tag",
+    "line", "big", "bold", "large", "animated", "centered", "centred", "opening", "closing", "final", "intro", "outro",
+    "main", "simple", "is", "are", "as", "over", "across",
+    # Spoken lines are introduced the same way: 'Voice-over: "..."', 'she says "..."', 'VO "..."'.
+    "voice-over", "voiceover", "voice", "over", "vo", "v.o", "v.o.", "narrator", "narration", "narrates", "dialogue",
+    "dialog", "announcer", "announces", "she", "he", "they", "whispers", "shouts", "asks", "subtitles", "spoken",
+}
+# Where the video will be posted is not what it shows.
+_PLATFORM = {
+    "instagram", "ig", "tiktok", "youtube", "facebook", "linkedin", "snapchat", "pinterest", "twitter", "stories",
+    "story", "reels", "reel", "shorts", "feed", "social", "media", "vertical", "horizontal", "square", "video",
+    "videos", "mobile", "web", "website", "site", "the", "our", "a", "an", "ads", "ad", "post", "posts", "9:16", "16:9",
+    "1:1", "4:5", "format", "platforms",
+}
+_IMAGE_NOUNS = {
+    "image", "images", "photo", "photos", "photograph", "picture", "pictures", "still", "stills", "portrait", "frame",
+    "frames", "shot", "it", "input", "upload", "reference", "references", "illustration", "artwork",
+}
+# Words that only describe the look, sound or cut of the video: a clause made of these has no subject.
+_LOOK = (
+    {w for table in (vocab.LIGHTING, vocab.STYLES, vocab.SHOT_SIZES) for _, ps in table for p in ps for w in re.findall(r"[a-z0-9'-]+", p)}
+    | {w for p in _CAMERA_PHRASES for w in re.findall(r"[a-z0-9'-]+", p)}
+    | {
+        "style", "styled", "vibe", "vibes", "feel", "aesthetic", "mood", "moody", "tone", "tones", "color", "colors",
+        "colour", "colours", "palette", "grade", "graded", "grading", "lit", "lights", "atmosphere", "music",
+        "soundtrack", "upbeat", "calm", "warm", "warmth", "cool", "energetic", "dreamy", "vibrant", "dark", "rich",
+        "muted", "pastel", "very", "slow", "slowly", "fast", "quick", "smooth", "gentle", "subtle", "steady", "scene",
+        "transition", "transitions", "morph", "morphing", "montage", "cut", "cuts", "dissolve", "crossfade", "fade",
+        "loop", "looping", "seamless", "continuous", "shots", "take", "camera", "movement", "move", "motion", "left",
+        "right", "hd", "8k", "fps", "seconds", "quality", "high", "detailed", "sharp", "focus", "depth", "field",
+        "bokeh", "lens", "flare", "flares", "grainy", "glowing", "hour", "kinetic", "sequence", "title", "card",
+        "typography", "dramatic", "timelapse", "time-lapse", "slow-motion", "slowmo", "mo",
+    }
+) - {
+    # Words of those phrases that also name things a shot can show ("a crane", "a truck", "a drone").
+    "product", "logo", "reveal", "window", "action", "sale", "eye", "stop", "on", "at", "and", "up", "birds", "field",
+    "drone", "crane", "track", "tracks", "truck", "pan", "gun", "run", "moves", "still", "no", "not", "does", "off",
+    "found", "key", "rim", "god", "arc", "boom", "turntable", "slides", "circles", "effect", "the", "in", "to",
+}
+# The look words that are about the video itself (style, framing, camera, cut), not light: a subject made only of
+# these ("smooth transition", "cinematic shot") names nothing, while "sunset" or "neon lights" can be a subject.
+_META = (_LOOK - {w for _, ps in vocab.LIGHTING for p in ps for w in re.findall(r"[a-z0-9'-]+", p)}) - {
+    "aesthetic", "atmosphere", "bright", "calm", "cool", "dark", "dreamy", "energetic", "glow", "glowing", "lights",
+    "moody", "muted", "pastel", "rich", "upbeat", "vibrant", "warm", "warmth", "shadows", "streetlights",
+}
+_CONJUNCTIONS = {"while", "whereas", "as", "before", "after", "until", "then", "when", "whilst"}
+_DANGLING = _DETERMINERS | _RELATIVE | _PREPOSITIONS | {"and", "or", "of", "to", "for", "as", "from", "into", "onto"}
+# A subject or action is a phrase, not a paragraph: only the start of a clause is read.
+_MAX_WORDS, _MAX_SUBJECT_WORDS, _MAX_ACTION_WORDS = 40, 10, 16
+_MAX_CLAUSES = 16
+_SHOT_KINDS = {
+    "shot", "shots", "close-up", "closeup", "footage", "view", "portrait", "clip", "video", "scene", "animation",
+    "image", "photo", "picture", "time-lapse", "timelapse", "montage", "sequence", "b-roll", "macro", "hero",
+    "second", "seconds", "sec", "minute", "loop", "gif", "film", "reel", "vignette",
+}
+_DURATION = re.compile(r"\d{1,4}(?:s|sec|secs|k|p|fps|mm)?|\d{1,2}:\d{1,2}")
+_FILLER = _DETERMINERS | {"and", "with", "of", "in", "on", "at", "to", "for", "very", "it", "its", "&", "+"}
 
 
-_PREPOSITIONS = {"with", "on", "in", "at", "against", "under", "over", "inside", "across", "through", "near", "beside"}
+def _words(text: str) -> list[str]:
+    return [w for w in text.split() if w.strip("\"“”„«»'‘’()[]")]
 
 
-def _subject_action(body: str) -> tuple[str | None, str | None]:
-    first = re.split(r"(?<=[.!?])\s|\n", body.strip(), maxsplit=1)[0]
-    first = _QUOTED.sub(" ", first)
-    first = _LEADS.sub("", first.strip()).strip(" .,:;")
-    # Camera directions are not the subject: "gentle pan left across the cup" is about the cup.
-    first = " ".join(_CAMERA_WORDS.sub(" ", first).split()).strip(" .,:;")
-    first = re.sub(r"^(?:across|over|around|through|along|on|of|to)\s+", "", first, flags=re.I)
-    if not first:
-        return None, None
-    words = first.split()
-    verbs = set(vocab.ACTION_VERBS)
-    cut = next((i for i, w in enumerate(words) if i > 0 and w.lower().strip(",") in verbs), None)
-    if cut is None:
-        return first.split(",")[0].strip() or None, None
-    subject = " ".join(words[:cut]).split(",")[0].strip(" ,")
-    if words[cut].lower().strip(",") in _PREPOSITIONS:
+def _key(word: str) -> str:
+    return word.lower().strip(".,:;!?\"“”„«»'‘’()[]")
+
+
+def _is_look(k: str) -> bool:
+    """A word that only describes the look, sound, length or cut of the video (or an empty token)."""
+    return not k or k in _LOOK or k in _FILLER or bool(_DURATION.fullmatch(k))
+
+
+def _names_nothing(k: str) -> bool:
+    """A subject word that names the picture, the shot or its style rather than something in it."""
+    return k in _IMAGE_NOUNS or k in _SHOT_KINDS or k in _META or k in _FILLER or bool(_DURATION.fullmatch(k))
+
+
+def _is_ing(w: str) -> bool:
+    return len(w) >= 5 and w.endswith("ing") and w not in _ING_NOT_ACTIONS
+
+
+def _is_adverb(w: str) -> bool:
+    return (len(w) > 4 and w.endswith("ly") and w not in ("only", "family", "belly", "jelly", "lily", "holy")) or w in (
+        "still", "just", "now", "also", "then", "gently", "fast", "slow", "softly"
+    )
+
+
+def _is_instruction(keys: list[str]) -> bool:
+    if not keys:
+        return False
+    if keys[0] in _INSTRUCTIONS:
+        return True
+    nxt = keys[1] if len(keys) > 1 else None
+    return (keys[0], nxt) in _INSTRUCTION_PAIRS or (keys[0], None) in _INSTRUCTION_PAIRS
+
+
+def _strip_platform(words: list[str]) -> list[str]:
+    """'... for vertical video', '... for Instagram Stories': drop a trailing 'for' + platform words."""
+    keys = [_key(w) for w in words]
+    for i in range(len(keys) - 1, -1, -1):
+        if keys[i] == "for":
+            if i + 1 < len(keys) and all(k in _PLATFORM for k in keys[i + 1 :]):
+                return words[:i]
+            break
+    return words
+
+
+def _split_subject_action(words: list[str]) -> tuple[str | None, str | None]:
+    """'marble | rolling fast on a track': the subject ends at the first action verb, copula, relative pronoun or
+    preposition that follows a word naming something ("a glowing planet" is all subject)."""
+    words = words[:_MAX_WORDS]
+    keys = [_key(w) for w in words]
+    cut = None
+    named = False  # a word before i names something (is not a determiner or an adjectival participle)
+    for i in range(1, len(keys)):
+        prev = keys[i - 1]
+        named = named or not (prev in _DETERMINERS or prev in _VERBS or _is_ing(prev))
+        k = keys[i]
+        verbish = k in _VERBS or _is_ing(k) or k in ("is", "are", "was", "were") or k in _RELATIVE
+        # "a planet slowly rotating": the adverb belongs to the action that follows it.
+        verbish = verbish or (_is_adverb(k) and i + 1 < len(keys) and (keys[i + 1] in _VERBS or _is_ing(keys[i + 1])))
+        base = k in _BASE_VERBS and keys[i - 1].endswith("s") and len(keys[i - 1]) > 3 and keys[i - 1] not in _DETERMINERS
+        if not (verbish or base or k in _PREPOSITIONS):
+            continue
+        # A participle before its noun is an adjective: "a glowing planet", "spinning gold coins".
+        if not named:
+            continue
+        cut = i
+        break
+    subject_words = (words if cut is None else words[:cut])[:_MAX_SUBJECT_WORDS]
+    while subject_words and _key(subject_words[-1]) in _DANGLING:
+        subject_words = subject_words[:-1]
+    if subject_words and _key(subject_words[0]) in ("a", "an", "our", "my", "your"):
+        subject_words = subject_words[1:]
+    subject = " ".join(subject_words).strip(" ,.;:-") or None
+    if subject and all(_names_nothing(k) for k in map(_key, subject_words)):
+        subject = None  # "this portrait", "the image", "smooth transition": the picture or the cut, not a subject
+    if cut is None or keys[cut] in _PREPOSITIONS:
         # "A cup on a table": what follows a preposition is setting (the scene), not an action.
-        return subject or None, None
-    action = re.split(r"[,;]", " ".join(words[cut:]))[0].strip()
-    if action.split()[0].lower() in ("is", "are") and len(action.split()) > 1:
-        action = " ".join(action.split()[1:])
-    return subject or None, action or None
+        return subject, None
+    rest, rest_keys = words[cut:], keys[cut:]
+    linked = False
+    while rest_keys and (rest_keys[0] in _RELATIVE or rest_keys[0] in _COPULAS):
+        linked = linked or rest_keys[0] in _COPULAS
+        rest, rest_keys = rest[1:], rest_keys[1:]
+    adverbs = 0
+    while adverbs < len(rest_keys) and _is_adverb(rest_keys[adverbs]):
+        adverbs += 1
+    if adverbs == len(rest_keys):
+        return subject, None  # "... as it is": a copula is not an action
+    first = rest_keys[adverbs]
+    is_action = (
+        first in _VERBS
+        or first in _BASE_VERBS
+        or _is_ing(first)
+        or (linked and first.endswith("ed") and len(first) > 4)
+    )
+    # Adjectives ("is red"), settings ("is on the table") and anything else that is not a verb are not actions.
+    rest = rest[:_MAX_ACTION_WORDS]
+    # "rotates while the background stays blurred": the action ends where another clause begins.
+    end = next((i for i, w in enumerate(rest) if i and _key(w) in _CONJUNCTIONS), len(rest))
+    rest = rest[:end]
+    while rest and _key(rest[-1]) in _DANGLING:
+        rest = rest[:-1]
+    action = " ".join(rest).strip(" ,.;:-") if is_action else None
+    return subject, action or None
+
+
+def _clause_subject(clause: str, before_quote: bool) -> tuple[str, str | None, str | None]:
+    """('subject', subject, action) when the clause names what the shot shows; ('text', ...) when it only
+    introduced a quote; ('skip', ...) for instructions, camera directions, look words and platforms."""
+    words = _words(clause)
+    if before_quote:
+        # 'Kinetic title sequence that reads "..."': the words that introduce a quote are not a subject.
+        n = len(words)
+        while n and _key(words[n - 1]) in _TEXT_INTRO:
+            n -= 1
+        words = words[:n]
+    text = " ".join(words[: 2 * _MAX_WORDS])  # the subject is read from the start of the clause
+    if tuple(_key(w) for w in text.split()[:2]) in _INSTRUCTION_PAIRS:
+        return "skip", None, None  # "make it red", "make sure ..." (before _LEADS takes "make" as a lead)
+    m = _LEADS.match(text)
+    text = text[m.end():] if m else text
+    m = _OPENER.match(text)
+    text = text[m.end():] if m else text
+    if _is_instruction([_key(w) for w in text.split()[:2]]):
+        return "skip", None, None
+    if _TITLE_LEAD.match(text):
+        return "text", None, None
+    m = _AD_FOR.match(text)
+    if m:
+        text = text[m.end():]
+        if all(_key(w) in _PLATFORM for w in text.split()):
+            return "skip", None, None  # "product shot for Stories"
+    words = _strip_platform(text.split())
+    text = " ".join(_CAMERA_WORDS.sub(" ", " ".join(words)).split()).strip(" .,:;-")
+    text = _LEADING_PREPOSITION.sub("", text)
+    text = _LEADING_SO.sub("", text)
+    words = _words(text)
+    keys = [_key(w) for w in words]
+    # "Cinematic shot of a lighthouse", "close-up of raindrops", "5 second clip of a butterfly": the kind of shot
+    # before "of" is not the subject.
+    of = next((i for i, k in enumerate(keys[:8]) if k == "of"), None)
+    if of and all(_is_look(k) or k in _SHOT_KINDS for k in keys[:of]):
+        words, keys = words[of + 1 :], keys[of + 1 :]
+    if not words or all(_is_look(k) for k in keys):
+        return ("text" if before_quote else "skip"), None, None
+    subject, action = _split_subject_action(words)
+    if subject is None and action is None:
+        return ("text" if before_quote else "skip"), None, None
+    return "subject", subject, action
+
+
+def _subject_action(*texts: str) -> tuple[str | None, str | None, str, str]:
+    """Subject and action from the first clause that names something, in the first sentences of the first text
+    that has one (the prompt outside its beats, then the beats). Quoted text and the words that introduce it,
+    instructions about the job, camera directions, look words and platforms are never the subject; a prompt
+    that opens with a title ('Kinetic title sequence that reads "..."') has none. The last two values are the
+    clause the subject was read from, up to the subject's end and whole."""
+    for body in texts:
+        marked = _QUOTED.sub(f" {_QUOTE_MARK} ", (body or "").replace(_QUOTE_MARK, " "))
+        for sentence in _SENTENCE_END.split(marked.strip(), maxsplit=3)[:3]:
+            parts = _CLAUSE.split(sentence, maxsplit=_MAX_CLAUSES)[: 2 * _MAX_CLAUSES]
+            # parts alternates clause, separator, clause, ...; a clause is "before a quote" when the next
+            # separator is a quote mark, or a colon right before one ('title card that says: "..."').
+            for i in range(0, len(parts), 2):
+                clause = parts[i]
+                sep = parts[i + 1] if i + 1 < len(parts) else ""
+                after = parts[i + 2] if i + 2 < len(parts) else ""
+                before_quote = sep == _QUOTE_MARK or (sep == ":" and not after.strip() and i + 3 < len(parts) and parts[i + 3] == _QUOTE_MARK)
+                after_quote = i > 0 and parts[i - 1] == _QUOTE_MARK
+                if after_quote and not before_quote:
+                    continue  # '"Launch Day" at the bottom': placement of the text, not a subject
+                kind, subject, action = _clause_subject(clause, before_quote)
+                if kind == "subject":
+                    return subject, action, _head(clause, subject), clause
+                if kind == "text":
+                    return None, None, clause, clause  # the shot opens on its title: no other subject named
+    return None, None, "", ""
+
+
+def _head(clause: str, subject: str | None) -> str:
+    """The clause up to the end of its subject, meta words included ("motion graphics ad for a coffee brand"): what
+    decides whether the subject is graphic design."""
+    if not subject:
+        return clause
+    last = subject.split()[-1].lower()
+    at = clause.lower().find(last)
+    return clause[: at + len(last)] if at >= 0 else clause
 
 
 def _scene(body: str) -> str | None:
     text = _QUOTED.sub(" ", body)
     m = re.search(
         r"\b(?:in|on|at|inside|under|against|through|across|over)\s+((?:a|an|the)\s+[a-z][\w'’ -]{2,48}?)"
-        r"(?=\s*[,.;!?]|$|\s+(?:with|while|as|and|during|under|at)\b)",
+        r"(?=\s{0,2}[,.;!?]|$|\s{1,2}(?:with|while|as|and|during|under|at)\b)",
         text,
         re.I,
     )
     return m.group(1).strip() if m else None
 
 
+def _beat_of(beats: list[tuple[float, float, str]]) -> dict[str, int]:
+    """Each quoted text → the first beat it is quoted in (one pass, however many quotes and beats)."""
+    out: dict[str, int] = {}
+    for i, b in enumerate(beats):
+        for text in quoted_text(b[2]):
+            out.setdefault(text, i)
+    return out
+
+
 def _text_items(prompt: str, beats: list[tuple[float, float, str]], voice_only: set[str] = frozenset()) -> tuple[TextItem, ...]:
     items: list[TextItem] = []
-    for text in quoted_text(prompt):
+    beat_of = _beat_of(beats)
+    seen: set[str] = set()
+    for m in _QUOTED.finditer(prompt):
+        group = next(g for g in range(1, 5) if m.group(g) is not None)
+        text = " ".join(m.group(group).split())
+        if not text or text in seen:
+            continue
+        seen.add(text)
         if text in voice_only:
             continue
-        beat = next((i for i, b in enumerate(beats) if text in b[2]), None)
-        at = prompt.find(text)
+        at, end = m.start(group), m.end(group)
         # Position words belong to the nearest quote: a little before it, more after it ("text "X" at the bottom").
-        window = prompt[max(0, at - 25) : at].lower() + prompt[at + len(text) : at + len(text) + 40].lower()
+        window = prompt[max(0, at - 25) : at].lower() + prompt[end : end + 40].lower()
         position = next((name for name, words in _POSITIONS if any(w in window for w in words)), "center")
-        items.append(TextItem(text, position, beat))
+        items.append(TextItem(text, position, beat_of.get(text)))
     return tuple(items)
 
 
-def _photoreal(subject: str | None, action: str | None, scene: str | None, prompt: str) -> bool:
+def _photoreal(
+    subject: str | None, action: str | None, scene: str | None, prompt: str, head: str = "", clause: str = ""
+) -> bool:
     def has_noun(s: str | None) -> bool:
         words = set(re.findall(r"[a-z]+", (s or "").lower()))
         return any(n in words for n in vocab.PHOTOREAL_SUBJECTS)
 
     unquoted = _QUOTED.sub(" ", prompt).lower()
-    graphic_subject = any(g in (subject or "").lower() for g in vocab.GRAPHIC_WORDS)
+    # `head` keeps the words that name the kind of video: "motion graphics ad for a coffee brand" is graphic design
+    # even though its subject ("coffee brand") names food.
+    graphic_subject = any(g in f"{subject or ''} {head}".lower() for g in vocab.GRAPHIC_WORDS)
     if graphic_subject:
         return False
-    if has_noun(subject) or has_noun(action):
+    # The whole clause counts: "portrait of an old fisherman", "tilt up from the shoes to the face".
+    if has_noun(subject) or has_noun(action) or has_noun(_QUOTED.sub(" ", clause)):
         return True
     return has_noun(scene) and not any(g in unquoted for g in vocab.GRAPHIC_WORDS)
 
@@ -222,15 +566,19 @@ def _dialogue(quotes: list[Quote], beats: tuple[Beat, ...], raw_beats, duration_
     clip in order, the first shortly after the start (the soundtrack pushes a line later if the previous one is
     still speaking)."""
     spoken = [q for q in quotes if q.spoken]
-    untimed = [q for q in spoken if not any(q.text in b[2] for b in raw_beats)]
+    beat_of = _beat_of(raw_beats)
+    untimed = sum(1 for q in spoken if q.text not in beat_of)
     lines = []
+    k = 0  # the line's place among the untimed ones
     for q in spoken:
-        beat = next((i for i, b in enumerate(raw_beats) if q.text in b[2] and i < len(beats)), None)
-        if beat is not None:
+        beat = beat_of.get(q.text)
+        if beat is not None and beat < len(beats):
             start = beats[beat].start_s + 0.2
+        elif beat is not None:
+            continue  # its beat starts after the clip ends, and was clipped away with it
         else:
-            k = untimed.index(q)
-            start = 0.4 + k * max(0.0, duration_s - 0.4) / max(1, len(untimed))
+            start = 0.4 + k * max(0.0, duration_s - 0.4) / max(1, untimed)
+            k += 1
         lines.append(DialogueLine(q.text, q.speaker, round(min(start, max(0.0, duration_s - 0.5)), 2), beat, q.shown))
     return tuple(lines)
 
@@ -256,11 +604,17 @@ def parse(prompt: str, *, image_count: int = 0, duration_s: float = 8.0) -> Shot
         if s < duration_s
     )
     camera = _camera(_QUOTED.sub(" ", body)) or next((b.camera for b in beats if b.camera), None)
-    subject, action = _subject_action(clean_body)
+    subject, action, head, clause = _subject_action(body, *(d for _, _, d in raw_beats[:3]))
+    if not clause:
+        # No clause named a subject ("Add a hat to the cat", "keep the cup exactly as it is"): the things the first
+        # sentence mentions still decide whether the shot is photoreal.
+        clause = _SENTENCE_END.split(clean_body[:400], maxsplit=1)[0]
     scene = _scene(clean_body)
     unquoted = _QUOTED.sub(" ", _clean(prompt))
     low = unquoted.lower()
-    preserve = tuple(dict.fromkeys(m.group(1).strip() for rx in _PRESERVE for m in rx.finditer(unquoted)))
+    # The last preserve pattern ("the logo stays unchanged") is the costly one: only tried when it can match.
+    preserve_rx = _PRESERVE if ("stay" in low or "remain" in low) else _PRESERVE[:-1]
+    preserve = tuple(dict.fromkeys(m.group(1).strip() for rx in preserve_rx for m in rx.finditer(unquoted)))
     exclude = tuple(
         dict.fromkeys(m.group(1).strip() for m in _EXCLUDE.finditer(unquoted) if "camera" not in m.group(1).lower())
     )
@@ -283,7 +637,7 @@ def parse(prompt: str, *, image_count: int = 0, duration_s: float = 8.0) -> Shot
         beats=beats,
         roles=_roles(prompt, image_count),
         texts=_text_items(prompt, raw_beats, voice_only),
-        photoreal=_photoreal(subject, action, scene, prompt),
+        photoreal=_photoreal(subject, action, scene, prompt, head, clause),
         content_changes=changes,
         palette=palette_for(unquoted).name,
         mood=mood_for(unquoted).name,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,8 +78,9 @@ def _fmt_camera(c: CameraMove) -> str:
 def describe(plan: ShotPlan, *, task: str, duration_s: float, size: tuple[int, int], notes: list[str] = ()) -> str:
     """The plan as a short, readable text block for the output: what was understood and what was rendered."""
     lines = [f"Shot plan (builtin engine, {task}):"]
-    if plan.subject:
-        lines.append(f"- Subject: {plan.subject}")
+    subject = plan.subject or _implied_subject(plan, task)
+    if subject:
+        lines.append(f"- Subject: {subject}")
     if plan.action:
         lines.append(f"- Action: {plan.action}")
     cam = _fmt_camera(plan.camera) + ("" if plan.camera_explicit else " (default; none named in the prompt)")
@@ -111,5 +113,27 @@ def describe(plan: ShotPlan, *, task: str, duration_s: float, size: tuple[int, i
         lines.append(f"- Look and sound: {plan.palette} palette; {plan.mood} music bed{amb}")
     w, h = size
     lines.append(f"- Output: {w}x{h}, 24 fps, {duration_s:g} s, H.264 + AAC")
-    lines.extend(f"Note: {n}" for n in notes)
+    lines.extend(f"Note: {_honest_note(n, plan)}" for n in notes)
     return "\n".join(lines)
+
+
+def _implied_subject(plan: ShotPlan, task: str) -> str | None:
+    """What the shot shows when the prompt names no subject of its own: the input pictures for image tasks, the
+    title for text-only motion design; otherwise nothing (the line is left out rather than guessed)."""
+    if task.startswith("image_to_video"):
+        return "the two images (first and last frame)" if "first and last" in task else "the image"
+    if task.startswith("reference_to_video"):
+        return "the reference images"
+    if plan.texts and not plan.photoreal:
+        return "title card (text only)"
+    return None
+
+
+_QUOTED_CLAIM = re.compile(r";? ?on-screen text is drawn exactly as quoted(?=[.:])")
+
+
+def _honest_note(note: str, plan: ShotPlan) -> str:
+    """A note may not promise quoted on-screen text when the prompt quoted none (or only spoken lines)."""
+    if plan.texts:
+        return note
+    return _QUOTED_CLAIM.sub("", note)

@@ -5,17 +5,17 @@ from __future__ import annotations
 import re
 
 # Straight quotes pair with straight, curly open with curly close; single quotes are left alone because they
-# double as apostrophes ("the chef's knife").
-_QUOTED = re.compile(r'"([^"\n]{0,200})"|“([^”\n]{1,200})”|„([^“”\n]{1,200})[“”]|«\s?([^»\n]{1,200}?)\s?»')
+# double as apostrophes ("the chef's knife"). A quote's text never contains its own opening mark, so a run of
+# opening marks with no close fails at the next mark instead of scanning 200 characters from each (linear time).
+_QUOTED = re.compile(r'"([^"\n]{0,200})"|“([^“”\n]{1,200})”|„([^„“”\n]{1,200})[“”]|«\s?([^«»\n]{1,200}?)\s?»')
 
 
 def quoted_text(prompt: str) -> list[str]:
     """Every double-quoted span in order of appearance, whitespace-trimmed, empty spans dropped, duplicates kept
     once (first occurrence)."""
-    out: list[str] = []
+    out: dict[str, None] = {}  # ordered and O(1) membership: thousands of quotes stay linear
     for m in _QUOTED.finditer(prompt or ""):
-        text = next(g for g in m.groups() if g is not None).strip()
-        text = " ".join(text.split())
-        if text and text not in out:
-            out.append(text)
-    return out
+        text = " ".join(next(g for g in m.groups() if g is not None).split())
+        if text:
+            out.setdefault(text)
+    return list(out)

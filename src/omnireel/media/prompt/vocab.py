@@ -10,12 +10,20 @@ CAMERA_MOVES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("dolly_zoom", ("dolly zoom", "vertigo effect", "vertigo shot", "zolly", "contra-zoom", "contra zoom")),
     ("crash_zoom", ("crash zoom", "snap zoom", "whip zoom", "rapid zoom", "fast zoom in", "quick zoom")),
     ("orbit", ("orbit", "orbits", "orbiting", "arc shot", "arcs around", "circles around", "circling", "360", "turntable", "revolves around the")),
-    ("push_in", ("push in", "push-in", "pushes in", "pushing in", "dolly in", "dolly-in", "dollies in", "zoom in", "zooms in", "zooming in", "slow zoom", "move closer", "moves closer", "creep in", "punch in", "track in", "tracking in")),
-    ("pull_out", ("pull out", "pull-out", "pulls out", "pull back", "pulls back", "pulling back", "dolly out", "dolly-out", "zoom out", "zooms out", "zooming out", "reveal shot", "widens to reveal", "track out")),
-    ("pan", ("pan left", "pan right", "pans left", "pans right", "panning", "pan across", "pans across", "slow pan", "pan shot", "whip pan", "tracking shot", "truck left", "truck right", "lateral", "side-scrolling", "slides across", " pan ", " pans ")),
+    # pull_out is tried before push_in so that "slow zoom out" is not read as "slow zoom" (a push in).
+    ("pull_out", ("pull out", "pull-out", "pulls out", "pull back", "pulls back", "pulling back", "dolly out", "dolly-out", "dollies out", "dolly back", "dolly-back", "dollies back", "dollying back", "dolly backward", "dolly away", "zoom out", "zoom-out", "zooms out", "zooming out", "reveal shot", "widens to reveal", "track out", "tracks out", "tracking out", "track back")),
+    ("push_in", ("push in", "push-in", "pushes in", "pushing in", "push forward", "pushes forward", "dolly in", "dolly-in", "dollies in", "dollying in", "dolly forward", "dolly-forward", "dollies forward", "dollying forward", "dolly toward", "zoom in", "zoom-in", "zooms in", "zooming in", "slow zoom", "move closer", "moves closer", "creep in", "punch in", "track in", "tracks in", "tracking in", "track forward")),
+    ("pan", ("pan left", "pan right", "pans left", "pans right", "panning", "pan across", "pans across", "slow pan", "pan shot", "whip pan", "tracking shot", "tracks left", "tracks right", "track left", "track right", "tracking", "truck left", "truck right", "lateral", "side-scrolling", "slides across", " pan ", " pans ")),
     ("tilt", ("tilt up", "tilt down", "tilts up", "tilts down", "tilting", "pedestal up", "pedestal down", "crane up", "crane down", "boom up", "boom down")),
     ("handheld", ("handheld", "hand-held", "shaky cam", "shaky", "documentary-style camera", "run and gun", "found footage")),
     ("static", ("static", "locked off", "locked-off", "tripod", "still camera", "fixed camera", "no camera movement", "camera does not move", "stationary camera")),
+)
+
+# Aerial and drone shots name no move of their own: they read as a slow push over the scene (a pan when a side is
+# named). Tried only when CAMERA_MOVES finds nothing, so "aerial shot, slow pan left" stays a pan.
+AERIAL_SHOTS = (
+    "aerial", "drone shot", "drone footage", "drone view", "drone camera", "drone flyover", "flyover", "fly-over",
+    "bird's-eye", "bird's eye", "birds-eye", "birds eye",
 )
 
 SHOT_SIZES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -90,5 +98,10 @@ ACTION_VERBS = (
     "appearing", "emerges", "emerging", "sways", "swaying", "drifts", "drifting", "splashes", "splashing",
     "reveals", "revealing", "bounces", "bouncing", "hovers", "hovering", "shines", "shining", "glows", "glowing",
     "steams", "steaming", "melts", "melting", "grows", "growing", "opens", "opening", "crashes", "crashing",
+    "flows", "flowing", "flickers", "flickering", "explodes", "exploding", "unfolds", "unfolding", "laughs",
+    "laughing", "eats", "eating", "cooking", "climbs", "climbing", "skating", "surfs", "surfing",
+    "chases", "chasing", "sleeps", "sleeping", "leaps", "leaping", "dives", "diving", "soars", "soaring",
+    "flutters", "fluttering", "blows", "blowing", "wags", "wagging", "sings", "singing", "twinkles", "twinkling",
+    "blooming", "waving",
     "with", "on", "in", "at", "against", "under", "over", "inside", "across", "through", "near", "beside",
 )
