@@ -123,8 +123,8 @@ def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> Engine
             f"Rendered as procedural motion design: a stylised {look.kind} environment ({look.tod} light"
             + (f", {look.particles}" if look.particles else "")
             + (", film grain" if look.grain else "") + (", scanlines" if look.scanlines else "")
-            + ") with parallax camera; on-screen text is drawn exactly as quoted"
-            + (f": {layouts}." if layouts else ".")
+            + ") with parallax camera"
+            + (f"; on-screen text is drawn exactly as quoted: {layouts}." if layouts else ".")
         )
         missing = undrawn_elements(request.prompt)
         if missing:

@@ -34,7 +34,8 @@ def schedule(plan: ShotPlan, duration_s: float, *, reserve_end_s: float = 0.0) -
     time in equal consecutive slots. `reserve_end_s` keeps the tail free (an end card owns it)."""
     span = max(0.5, duration_s - reserve_end_s)
     timed = [t for t in plan.texts if t.beat is not None and t.beat < len(plan.beats)]
-    free = [t for t in plan.texts if t not in timed]
+    timed_ids = {id(t) for t in timed}  # identity, not equality: thousands of quotes stay linear
+    free = [t for t in plan.texts if id(t) not in timed_ids]
     out: list[Title] = []
     for item in timed:
         b = plan.beats[item.beat]

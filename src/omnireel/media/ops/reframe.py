@@ -118,7 +118,7 @@ def choose_layout(
     for s in np.geomspace(cover, fit, 24):
         lay = layout(float(s))
         if _inside(lay, box, cams, margin):
-            if s > cover * 0.93 and margin == 0.0 and _inside(layout(cover), box, cams, margin - 0.02):
+            if s > cover * 0.93 and margin == 0.0 and (not whole_through_move or _inside(layout(cover), box, cams, -0.02)):
                 return layout(cover)  # slivers of fill would look like a mistake: crop the few percent instead
             return lay
     return dataclasses.replace(layout(fit), subject_fits=_inside(layout(fit), box, cams, margin))

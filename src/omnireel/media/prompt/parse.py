@@ -590,6 +590,14 @@ def parse(prompt: str, *, image_count: int = 0, duration_s: float = 8.0) -> Shot
     quotes = classify(prompt)
     voice_only = {q.text for q in quotes if q.spoken and not q.shown} - {q.text for q in quotes if not q.spoken}
     raw_beats, body = _beats(prompt)
+    beats_asked_end = max((e for _, e, _ in raw_beats), default=0.0)
+    if beats_asked_end > duration_s + 0.25:
+        # Beats written for a longer video than the one asked for are scaled to fit, not cut off (a cut-off
+        # beat would silently drop its image and text); the plan says so.
+        k = duration_s / beats_asked_end
+        raw_beats = [(round(s * k, 2), round(e * k, 2), d) for s, e, d in raw_beats]
+    else:
+        beats_asked_end = None
     clean_body = _clean(body) or _clean(raw_beats[0][2] if raw_beats else "")
     beats = tuple(
         Beat(
@@ -623,6 +631,7 @@ def parse(prompt: str, *, image_count: int = 0, duration_s: float = 8.0) -> Shot
     changes = _content_changes(low)
     return ShotPlan(
         prompt=prompt,
+        beats_asked_end_s=beats_asked_end,
         subject=subject,
         action=action,
         camera=camera or CameraMove("push_in"),

@@ -62,6 +62,7 @@ class ShotPlan:
     mood: str = ""
     dialogue: tuple[DialogueLine, ...] = ()  # quoted lines to be spoken as voice-over, not drawn
     ambience: tuple[str, ...] = ()  # scene sound layers (city, ocean, wind, rain, crowd, ...)
+    beats_asked_end_s: float | None = None  # the timed beats ran this long and were scaled to fit the duration
 
     @property
     def quoted(self) -> tuple[str, ...]:
@@ -100,6 +101,13 @@ def describe(plan: ShotPlan, *, task: str, duration_s: float, size: tuple[int, i
     if plan.roles:
         roles = ", ".join(f"{r} = image {i + 1}" for r, i in sorted(plan.roles.items(), key=lambda kv: kv[1]))
         lines.append(f"- Image roles: {roles}")
+    if plan.beats_asked_end_s:
+        notes = [
+            f"The timed beats run to {plan.beats_asked_end_s:g} s but the video is {duration_s:g} s long, so every "
+            f"beat was scaled to fit (x{duration_s / plan.beats_asked_end_s:.2f}); ask for a longer duration to keep "
+            "the beats' own timing.",
+            *notes,
+        ]
     for i, b in enumerate(plan.beats):
         extra = f" [camera: {_fmt_camera(b.camera)}]" if b.camera else ""
         lines.append(f"- Beat {i + 1} [{b.start_s:g}-{b.end_s:g}s]: {b.description}{extra}")

@@ -83,9 +83,11 @@ def test_first_last_frame_tags():
     assert p.roles == {"first_frame": 0, "last_frame": 1} and "soft" in p.lighting
 
 
-def test_beats_are_clipped_to_duration():
+def test_overlong_beats_are_scaled_to_the_duration():
+    # No beat is dropped: written for 10 s, asked for 5 s, every beat keeps its share of the time.
     p = parse("[0-3s] a [3-6s] b [6-10s] c", duration_s=5)
-    assert [(b.start_s, b.end_s) for b in p.beats] == [(0, 3), (3, 5)]
+    assert [(b.start_s, b.end_s) for b in p.beats] == [(0, 1.5), (1.5, 3), (3, 5)]
+    assert p.beats_asked_end_s == 10
 
 
 @pytest.mark.parametrize(

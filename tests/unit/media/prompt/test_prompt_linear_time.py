@@ -116,5 +116,6 @@ def test_huge_image_number_and_clipped_spoken_beat_do_not_raise():
     # int() of a 5,000-digit image number raised ValueError; a spoken line in a beat past the clip end raised too.
     assert parse("<IMAGE_REF_" + "1" * 5000 + "> slow push in").roles == {}
     plan = parse('[0-3s] a cup [9-10s] narrator says "hello there"', duration_s=5)
-    assert plan.dialogue == ()
+    # Beats written for 10 s are scaled into the 5 s clip, so the line is kept, in its (scaled) beat.
+    assert [(d.text, d.beat, d.start_s) for d in plan.dialogue] == [("hello there", 1, 4.5)]
     assert parse('[0-3s] narrator says "hello there"', duration_s=5).dialogue[0].beat == 0
