@@ -32,6 +32,8 @@ class Runtime:
         """Start the in-process workers and reaper (the API process is the single writer of a SQLite data dir)."""
         if self.settings.db_url.startswith("sqlite"):
             self._take_data_dir_lock()
+            # This process alone owns the data dir now: no render is running, so every temp file is debris.
+            self.blobs.purge_temp()
         from omnireel.jobs.executor import WorkerPool
 
         self.workers = WorkerPool(self)

@@ -58,6 +58,8 @@ def test_kill9_with_queued_and_running_jobs(tmp_path):
         assert generated == len(ids), "every job has exactly one visible output file"
         assert db.execute("select count(*) from jobs where status != 'done'").fetchone()[0] == 0
         assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
+        # The half-written outputs of the killed renders were swept at restart: no temp debris is left.
+        assert list((data_dir / "blobs" / "tmp").iterdir()) == []
         for (iid,) in db.execute("select id from interactions"):
             completions = db.execute(
                 "select count(*) from events where interaction_id=? and json_extract(body,'$.event_type')="

@@ -130,6 +130,9 @@ class WorkerPool:
                     self._wake.set()
                 files_service.expire(self.runtime)
                 idempotency.purge(self.runtime.db)
+                # Output temp files of renders that died: a job runs at most job_timeout_s, so a file untouched
+                # for longer (plus a lease to notice) belongs to no live render, whatever its engine.
+                self.runtime.blobs.purge_temp(self.settings.job_timeout_s + self.settings.lease_ttl_s)
                 try:
                     from omnireel.services import uploads
 

@@ -30,6 +30,23 @@ class DiskBlobStore:
         os.close(fd)
         return Path(name)
 
+    def purge_temp(self, older_than_s: float | None = None) -> int:
+        """Delete temp files left by renders that died (kill -9, power loss): all of them (None: only when no
+        render can be running, e.g. at startup under the data-dir lock), or those untouched for `older_than_s`
+        (a live render writes to its file continuously). Returns how many were removed."""
+        import time
+
+        limit = None if older_than_s is None else time.time() - older_than_s
+        removed = 0
+        for entry in os.scandir(self.root / "tmp"):
+            try:
+                if entry.is_file(follow_symlinks=False) and (limit is None or entry.stat().st_mtime < limit):
+                    os.unlink(entry.path)
+                    removed += 1
+            except FileNotFoundError:
+                pass  # finished and moved into the store meanwhile
+        return removed
+
     def put_file(self, key: str, source: Path) -> int:
         dest = self._path(key)
         dest.parent.mkdir(parents=True, exist_ok=True)

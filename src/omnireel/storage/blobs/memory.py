@@ -15,6 +15,9 @@ class MemoryBlobStore:
     def temp_path(self, suffix: str = "") -> Path:
         return Path(tempfile.mkstemp(suffix=suffix)[1])
 
+    def purge_temp(self, older_than_s: float | None = None) -> int:
+        return 0  # temp paths here are the system's; nothing of the store's own is left behind
+
     def put_file(self, key: str, source: Path) -> int:
         data = Path(source).read_bytes()
         self._blobs[key] = data
