@@ -20,29 +20,11 @@ import av
 import cv2
 import numpy as np
 
+from omnireel.media import heap
+
 AUDIO_CHANNELS = 2
 
 
-def _deterministic_heap() -> None:
-    """Have glibc fill freed and newly allocated heap blocks with a fixed byte (mallopt M_PERTURB).
-
-    The encoder stack (x264 through libavcodec and PyAV) reads some heap memory it never wrote: the same frames
-    then encode to slightly different bitstreams depending on what that memory held before, which varies with
-    the process's history and with other threads' allocations. Measured: 2 to 5 different encodes in 10 runs on
-    a busy machine; with a fixed fill byte, one. This makes "same request and seed, same frames" hold. The cost
-    is a memset per allocation and free (the frames are a few MB each: well under a millisecond per frame).
-    Not glibc (or no libc found): nothing is done."""
-    try:
-        import ctypes
-        import ctypes.util
-
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.mallopt(-6, 0xA5)  # M_PERTURB
-    except (OSError, AttributeError):
-        pass
-
-
-_deterministic_heap()
 # AAC encodes fixed blocks of 1024 samples; feeding whole blocks keeps pts exact and avoids encoder warnings.
 _AAC_BLOCK = 1024
 # Rate control is plain CRF by default. x264's VBV (maxrate/bufsize) with more than one thread is not
@@ -94,6 +76,9 @@ class VideoWriter:
         self.frames_written = 0
         self.samples_written = 0
         self._closed = False
+        # Reproducible encodes: heap blocks the encoder allocates are filled with a fixed byte (see media.heap).
+        self._heap_fill = heap.Fill()
+        self._frame: av.VideoFrame | None = None  # one frame buffer, refilled for every frame
         self._container = av.open(str(self.path), mode="w", format="mp4", options={"movflags": "+faststart"})
         try:
             v = self._container.add_stream("libx264", rate=self.fps)
@@ -128,6 +113,7 @@ class VideoWriter:
                 self._audio = a
         except Exception:
             self._container.close()
+            self._heap_fill.release()
             raise
 
     # -- context manager -------------------------------------------------------------------------------------------
@@ -159,14 +145,34 @@ class VideoWriter:
         """Encode one frame already in I420 (a (height * 3 / 2, width) uint8 array, as from `to_i420`)."""
         if yuv.shape != (self.height * 3 // 2, self.width) or yuv.dtype != np.uint8:
             raise ValueError(f"I420 frame must be uint8 shaped {(self.height * 3 // 2, self.width)}")
-        frame = av.VideoFrame.from_ndarray(yuv, format="yuv420p")
+        frame = self._fill_frame(yuv)
         frame.pts = self.frames_written
         frame.time_base = self._video.codec_context.time_base
         for packet in self._video.encode(frame):
             self._container.mux(packet)
         self.frames_written += 1
+        if self.frames_written == heap.SETTLE_FRAMES:
+            self._heap_fill.release()
         if self._audio_thread is not None:
             self._mux_ready_audio()
+
+    def _fill_frame(self, yuv: np.ndarray) -> av.VideoFrame:
+        """The writer's one frame buffer with `yuv` copied in. libavcodec hands the frame to x264, which copies it
+        before encode() returns, so the buffer is free again by the next frame (make_writable would give a fresh
+        one otherwise). Reusing it saves an allocation of a whole frame per frame."""
+        w, h = self.width, self.height
+        if self._frame is None:
+            self._frame = av.VideoFrame(w, h, "yuv420p")
+        frame = self._frame
+        frame.make_writable()
+        n, q = w * h, (w // 2) * (h // 2)
+        flat = yuv.reshape(-1)
+        for plane, src, pw, ph in ((frame.planes[0], flat[:n], w, h), (frame.planes[1], flat[n : n + q], w // 2, h // 2),
+                                   (frame.planes[2], flat[n + q : n + 2 * q], w // 2, h // 2)):
+            dst = np.frombuffer(plane, np.uint8)
+            dst = dst[: ph * plane.line_size].reshape(ph, plane.line_size)
+            dst[:, :pw] = src.reshape(ph, pw)
+        return frame
 
     # -- audio -----------------------------------------------------------------------------------------------------
     def write_audio(self, samples: np.ndarray) -> None:
@@ -282,8 +288,10 @@ class VideoWriter:
             except Exception:  # noqa: BLE001 - the original error matters
                 pass
             self.path.unlink(missing_ok=True)
+            self._heap_fill.release()
             raise
         self._container.close()
+        self._heap_fill.release()
 
     def _abort(self) -> None:
         # A failed render must not leave a half-written file that looks like a result.
@@ -297,4 +305,5 @@ class VideoWriter:
             self._container.close()
         except Exception:  # noqa: BLE001 - the original error matters, not the cleanup one
             pass
+        self._heap_fill.release()
         self.path.unlink(missing_ok=True)

@@ -136,7 +136,8 @@ def test_encoding_does_not_depend_on_what_the_heap_held(tmp_path):
 
     rng = np.random.default_rng(1)
     base = cv2.GaussianBlur(rng.integers(0, 255, (360, 360, 3), dtype=np.uint8), (0, 0), 3)
-    frames = [np.roll(np.roll(base, i * 2, axis=1), i, axis=0) for i in range(72)]
+    # Longer than the heap fill window (media.heap.SETTLE_FRAMES): the heap is littered while encoding, too.
+    frames = [np.roll(np.roll(base, i * 2, axis=1), i, axis=0) for i in range(120)]
 
     def litter() -> None:
         junk = [bytearray(rng.bytes(int(n))) for n in rng.integers(1_000, 120_000, 300)]
@@ -145,8 +146,10 @@ def test_encoding_does_not_depend_on_what_the_heap_held(tmp_path):
     def encode(k: int) -> str:
         out = tmp_path / f"b{k}.mp4"
         with VideoWriter(out, 360, 360, audio=False) as writer:
-            for f in frames:
+            for i, f in enumerate(frames):
                 writer.write_frame(f)
+                if i % 20 == 10:
+                    litter()
         return hashlib.sha256(b"".join(f.tobytes() for f in iter_frames(out))).hexdigest()
 
     first = encode(0)
