@@ -72,3 +72,35 @@ def test_text_posing_as_an_image_is_refused(server):
         client.interactions.create(model="omnireel-fake", input=[
             {"type": "image", "data": base64.b64encode(b"#!/bin/sh\nrm -rf /\n").decode(), "mime_type": "image/png"}])
     assert info.value.status_code == 415
+
+
+def _clip_mp4(tmp_path) -> bytes:
+    from omnireel.media.encode import VideoWriter
+
+    path = tmp_path / "clip.mp4"
+    rng = np.random.default_rng(2)
+    with VideoWriter(path, 320, 240) as writer:  # faststart: the index comes first, then the frames
+        writer.write_audio(np.zeros((2, 48000), np.float32))
+        for i in range(48):
+            writer.write_frame(rng.integers(0, 255, (240, 320, 3), dtype=np.uint8))
+    return path.read_bytes()
+
+
+def test_unusable_uploads_are_failed_at_upload_not_when_used(server, tmp_path):
+    """Image bombs, truncated images and videos cut off after their index are FAILED (with the reason) as soon
+    as they are uploaded; sound media is ACTIVE."""
+    client = sdk_client(server)
+    clip = _clip_mp4(tmp_path)
+    cases = [
+        (_png_bomb(), "image/png", "FAILED", "pixels"),
+        (_jpeg(truncate=600), "image/jpeg", "FAILED", "decoded"),
+        (clip[: int(len(clip) * 0.6)], "video/mp4", "FAILED", "truncated"),
+        (_jpeg(), "image/jpeg", "ACTIVE", None),
+        (clip, "video/mp4", "ACTIVE", None),
+    ]
+    for payload, mime, state, reason in cases:
+        uploaded = client.files.upload(file=io.BytesIO(payload), config={"mime_type": mime})
+        got = client.files.get(name=uploaded.name)
+        assert got.state.value == state, (mime, reason, got.state, got.error)
+        if reason:
+            assert reason in got.error.message, got.error

@@ -8,6 +8,7 @@ Run as `python -I -m omnireel.media.upload_probe` with a JSON request on stdin; 
 from __future__ import annotations
 
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -45,6 +46,29 @@ def probe_upload(path: Path, mime: str, max_pixels: int) -> tuple[float | None, 
 
 
 def _probe(path: str, mime: str, max_pixels: int) -> dict:
+    if mime.startswith("image/"):
+        return _probe_image(path, max_pixels)
+    return _probe_video(path, mime, max_pixels)
+
+
+def _probe_image(path: str, max_pixels: int) -> dict:
+    """The pixel cap from the header (before any decoding: a small file may declare a gigantic image), then one
+    full decode, so a truncated or corrupt image is refused at upload rather than when a job uses it."""
+    from PIL import Image
+
+    try:
+        Image.MAX_IMAGE_PIXELS = None  # the cap below is ours, and is checked before decoding
+        with Image.open(path) as img:
+            width, height = img.size
+            if width * height > max_pixels:
+                return {"error": f"The image is {width}x{height}; at most {max_pixels} pixels."}
+            img.load()
+    except Exception:  # noqa: BLE001 - hostile media may raise anything from the decoder
+        return {"error": "The image could not be decoded."}
+    return {"seconds": None}
+
+
+def _probe_video(path: str, mime: str, max_pixels: int) -> dict:
     import av
 
     try:
@@ -63,6 +87,8 @@ def _probe(path: str, mime: str, max_pixels: int) -> dict:
                 return {"error": f"The video is {width}x{height}; at most {max_pixels} pixels per frame."}
             if next(container.decode(stream), None) is None:
                 return {"error": "The video has no decodable frames."}
+            if _truncated(path, mime):
+                return {"error": "The video is truncated: its index lists frames that are not in the file."}
             if stream.duration is not None and stream.time_base is not None:
                 seconds = float(stream.duration * stream.time_base)
             else:
@@ -70,6 +96,29 @@ def _probe(path: str, mime: str, max_pixels: int) -> dict:
     except Exception:  # noqa: BLE001 - hostile media may raise anything from the demuxer
         return {"error": UNDECODABLE}
     return {"seconds": seconds if seconds > 0 else None}
+
+
+def _truncated(path: str, mime: str) -> bool:
+    """Whether demuxing every packet (no decoding: cheap) comes up short of the frames the index promises, or
+    the demuxer hits the end of the data early: a file cut off after its index (an MP4 with the index at the
+    front) still opens and shows its first frame."""
+    import av
+
+    with av.open(path, format=DEMUXERS[mime], container_options={"protocol_whitelist": "file"}) as container:
+        stream = container.streams.video[0]
+        promised = stream.frames or 0
+        size = os.path.getsize(path)
+        seen = 0
+        try:
+            for packet in container.demux(stream):
+                if packet.size == 0:
+                    continue
+                if packet.pos is not None and packet.pos >= 0 and packet.pos + packet.size > size:
+                    return True
+                seen += 1
+        except av.error.FFmpegError:
+            return True
+        return promised > 0 and seen < promised
 
 
 if __name__ == "__main__":

@@ -400,7 +400,7 @@ def _finalize(runtime: "Runtime", row, live: _Live) -> dict:
                               field="mime_type")
     sha256 = live.hasher.hexdigest() if live.hashed == size and source == part else _sha256_of(source)
     video_metadata, error = (None, None)
-    if media_types.kind_of(sniffed) == "video":
+    if media_types.kind_of(sniffed) in ("video", "image"):
         video_metadata, error = _probe_video(source, sniffed, settings.max_image_pixels)
     if source == part:
         _guard_disk(lambda: runtime.blobs.put_file(key, part))
@@ -427,13 +427,13 @@ def _sha256_of(path: Path) -> str:
 
 # The container families we open, by sniffed type; FFmpeg never guesses a demuxer for uploaded bytes.
 def _probe_video(path: Path, mime: str, max_pixels: int) -> tuple[dict | None, dict | None]:
-    """(videoMetadata, error): the duration of a decodable video, or a google.rpc.Status saying why it is not.
-    The decoding happens in a sandboxed child process (media/upload_probe.py)."""
+    """(videoMetadata, error): the duration of a decodable video (None for an image), or a google.rpc.Status
+    saying why the media is not usable. The decoding happens in a sandboxed child process (media/upload_probe.py)."""
     from omnireel.media.upload_probe import probe_upload
 
     seconds, error = probe_upload(path, mime, max_pixels)
     if error is not None:
-        log.info("uploaded video did not pass the probe: %s", error)
+        log.info("uploaded media did not pass the probe: %s", error)
         return None, _rpc_error(error)
     return ({"videoDuration": f"{round(seconds, 3)}s"} if seconds else None), None
 
