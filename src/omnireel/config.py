@@ -43,6 +43,8 @@ class Settings:
     file_ttl_s: float = 48 * 3600.0
     upload_session_ttl_s: float = 7 * 24 * 3600.0
     max_upload_bytes: int = 2 * 1024**3
+    # What one tenant may keep stored at once: uploads (finished and in progress); generated videos count too.
+    tenant_storage_quota_bytes: int = 20 * 1024**3
     max_inline_input_bytes: int = 20 * 1024**2
     max_request_body_bytes: int = 64 * 1024**2  # a create with several inline images, base64-encoded
     max_prompt_chars: int = 20_000  # text of a create's input (and system_instruction); longer is a 400

@@ -101,6 +101,10 @@ class RateLimited(OmnireelError):
     code = "too_many_requests"
 
 
+class QuotaExceeded(RateLimited):
+    code = "storage_quota_exceeded"
+
+
 class InsufficientStorage(OmnireelError):
     http_status = 507
     status = "RESOURCE_EXHAUSTED"

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, AsyncIterator
 
 import anyio
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 
 from omnireel import clock, ids, media_types
 from omnireel.errors import (
@@ -30,11 +30,12 @@ from omnireel.errors import (
     InvalidArgument,
     NotFound,
     PayloadTooLarge,
+    QuotaExceeded,
     UnsupportedMedia,
     UploadConflict,
 )
 from omnireel.services import files as files_service
-from omnireel.storage.tables import upload_sessions
+from omnireel.storage.tables import files, upload_sessions
 
 if TYPE_CHECKING:
     from omnireel.runtime import Runtime
@@ -76,6 +77,7 @@ def start(runtime: "Runtime", tenant_id: str, version: str, body: dict, header_s
     display_name = _display_name(_pick(spec, "display_name", "displayName"))
     declared_size = _declared_size(header_size, _pick(spec, "size_bytes", "sizeBytes"), settings.max_upload_bytes)
     declared_mime = _declared_mime(header_mime, _pick(spec, "mime_type", "mimeType"))
+    check_quota(runtime, tenant_id, declared_size or 0)
 
     session_id = ids.new_id(32)
     now = clock.now()
@@ -90,6 +92,33 @@ def start(runtime: "Runtime", tenant_id: str, version: str, body: dict, header_s
         ))
     _guard_disk(lambda: part.touch(mode=0o600))
     return f"{settings.base_url}/upload/{version}/files?upload_id={session_id}&upload_protocol=resumable"
+
+
+def stored_bytes(runtime: "Runtime", tenant_id: str) -> int:
+    """What the tenant keeps stored now: its files (not yet deleted or expired) and its open upload sessions."""
+    now = clock.now()
+    with runtime.db.connect() as conn:
+        kept = conn.execute(select(func.coalesce(func.sum(files.c.size_bytes), 0)).where(
+            files.c.tenant_id == tenant_id, or_(files.c.expires_at.is_(None), files.c.expires_at > now))).scalar()
+        pending = conn.execute(select(func.coalesce(func.sum(upload_sessions.c.committed_size), 0)).where(
+            upload_sessions.c.tenant_id == tenant_id, upload_sessions.c.state == "active")).scalar()
+    return int(kept) + int(pending)
+
+
+def check_quota(runtime: "Runtime", tenant_id: str, adding: int) -> None:
+    """429 (RESOURCE_EXHAUSTED) when `adding` more bytes would take the tenant past its storage quota."""
+    quota = runtime.settings.tenant_storage_quota_bytes
+    used = stored_bytes(runtime, tenant_id)
+    if used + adding > quota:
+        raise QuotaExceeded(
+            f"Storage quota exceeded: this project stores {_gb(used)} of at most {_gb(quota)}"
+            + (f", and the upload adds {_gb(adding)}" if adding else "")
+            + ". Delete files (client.files.delete) or wait for them to expire (48 h after upload)."
+        )
+
+
+def _gb(n: int) -> str:
+    return f"{n / 1e9:.2f} GB" if n >= 1e7 else f"{n / 1e6:.1f} MB"
 
 
 def _pick(spec: dict, snake: str, camel: str):
@@ -377,6 +406,11 @@ def _finalize(runtime: "Runtime", row, live: _Live) -> dict:
             f"Received {size} bytes but X-Goog-Upload-Header-Content-Length declared {row.declared_size}.")
     key = _blob_key(row.file_id)
     part = part_path(settings, row.id)
+    try:
+        check_quota(runtime, row.tenant_id, 0)  # this session's bytes already count
+    except QuotaExceeded:
+        discard(runtime, row.id)
+        raise
     if part.exists():
         source = part
     elif runtime.blobs.exists(key) and runtime.blobs.local_path(key) is not None:
