@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import os
 import threading
 
 M_PERTURB = -6
 FILL_BYTE = 0xA5
-SETTLE_FRAMES = 64  # x264 holds at most lookahead + threads + references + B-frames; well under this
+# x264 holds at most lookahead + frame threads (1.5 per core by default) + references + B-frames: the window
+# covers that with room to spare on any machine.
+SETTLE_FRAMES = 64 + 4 * (os.cpu_count() or 1)
 
 _lock = threading.Lock()
 _users = 0
