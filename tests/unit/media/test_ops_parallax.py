@@ -13,15 +13,11 @@ from omnireel.media.ops.camera_path import CameraState, camera_at
 from omnireel.media.ops.parallax import LayeredStill, layer_states, opaque_bands
 from omnireel.media.ops.reframe import choose_layout
 from omnireel.media.ops.segment import segment
+from tests.unit.media.helpers import layered_product
 
 
-def _product(w=480, h=320) -> np.ndarray:
-    rng = np.random.default_rng(3)
-    noise = cv2.resize(rng.random((h // 16, w // 16)).astype(np.float32), (w, h), interpolation=cv2.INTER_CUBIC)
-    img = np.dstack([120 + 110 * noise, 70 + 70 * noise, 30 + 30 * noise]).clip(0, 255).astype(np.uint8)
-    cv2.ellipse(img, (w // 2, h // 2), (w // 7, h // 3), 0, 0, 360, (30, 90, 200), -1)
-    cv2.rectangle(img, (w // 2 - 30, h // 2 - 10), (w // 2 + 30, h // 2 + 12), (240, 240, 235), -1)
-    return img
+def _product() -> np.ndarray:
+    return layered_product()
 
 
 def _still(look=light.Look(), size=(640, 360)) -> LayeredStill:

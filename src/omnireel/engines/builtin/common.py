@@ -39,10 +39,9 @@ def encode(
     request: EngineRequest,
     ctx: EngineContext,
     output_path: Path,
-    frames: Iterable[np.ndarray] | None,
+    frames: Iterable[np.ndarray],
     audio: np.ndarray | Callable[[], np.ndarray],
     *,
-    frame_at: Callable[[int], np.ndarray] | None = None,
     stage: str = "render",
 ) -> int:
     """Write the clip's frames (RGB, or already I420: 2-D (height * 3 / 2, width) arrays) and soundtrack as an
@@ -51,14 +50,11 @@ def encode(
     them (e.g. `functools.partial(soundtrack, plan, duration, rng, cues=cues)`) so synthesis runs off the
     critical path too.
 
-    `frame_at(i)` may stand in for `frames`. Three things overlap: frames render (and convert to I420) on a
-    worker thread, the soundtrack is synthesised and AAC-encoded on another, and x264 encodes on this one (with
-    its own threads)."""
+    Three things overlap: frames render (and convert to I420) on a worker thread, the soundtrack is synthesised
+    and AAC-encoded on another, and x264 encodes on this one (with its own threads)."""
     width, height = request.size
     total = request.frame_count
     ctx.progress(stage, 0.0)
-    if frames is None:
-        frames = (frame_at(i) for i in range(total))
     with VideoWriter(output_path, width, height, fps=request.fps) as writer:
         writer.write_audio_async(audio)
         i420 = (f if f.ndim == 2 else writer.to_i420(f) for f in frames)

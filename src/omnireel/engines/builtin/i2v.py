@@ -105,26 +105,18 @@ def titles_for(plan: ShotPlan, request: EngineRequest, sample, *, reserve_end_s:
     return titles
 
 
-def frame_maker(still: LayeredStill, kind: str, cams: list[CameraState], titles: KineticTitles, fps: int, duration: float):
-    """frame_at(i): frame i of the clip, an I420 buffer where the still renders straight to the encoder's format
-    (no title on screen, no per-frame effect), else an RGB frame (`common.encode` takes both). Any frame, in any
-    order, from several threads at once (the layers' scratch buffers are per thread)."""
-
-    def frame_at(i: int) -> np.ndarray:
+def frames(still: LayeredStill, kind: str, cams: list[CameraState], titles: KineticTitles, fps: int, duration: float) -> Iterator[np.ndarray]:
+    """The clip's frames: I420 buffers where the still renders straight to the encoder's format (no title on
+    screen, no per-frame effect), RGB frames elsewhere (`common.encode` takes both)."""
+    for i in range(len(cams)):
         t = i / fps
         if not titles.visible(t):
             sweep = sweep_progress(t, duration) if still.look.sweep else None
             yuv = still.render_i420(cams[i], layer_states(kind, cams[i]), t, sweep)
             if yuv is not None:
-                return yuv
-        return titles.apply(picture(still, kind, cams, fps, duration, i), t)
-
-    return frame_at
-
-
-def frames(still: LayeredStill, kind: str, cams: list[CameraState], titles: KineticTitles, fps: int, duration: float) -> Iterator[np.ndarray]:
-    frame_at = frame_maker(still, kind, cams, titles, fps, duration)
-    return (frame_at(i) for i in range(len(cams)))
+                yield yuv
+                continue
+        yield titles.apply(picture(still, kind, cams, fps, duration, i), t)
 
 
 def _background(fn):
@@ -176,8 +168,7 @@ def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> Engine
     kind, n = plan.camera.kind, len(cams)
     titles.calibrate(lambda t: picture(still, kind, cams, request.fps, duration, min(n - 1, max(0, round(t * request.fps)))))
     ctx.check_cancelled()
-    still.prepare_i420()  # made once here, not raced for by the encoding threads
-    common.encode(request, ctx, output_path, None, audio, frame_at=frame_maker(still, kind, cams, titles, request.fps, duration))
+    common.encode(request, ctx, output_path, frames(still, kind, cams, titles, request.fps, duration), audio)
     notes = [
         "The image is the subject and first frame: its pixels are only moved and scaled by the camera, never repainted."
     ]

@@ -148,13 +148,7 @@ class I420Layers:
         self.subject = None if still.flat else _Subject(still.sprite.rgb, still.sprite.alpha, self.full_chroma)
 
     def _buf(self, name: str, h: int, w: int) -> np.ndarray:
-        """An (h, w) view of this thread's scratch plane `name`, grown as needed, never handed out of `render`."""
-        sc = self._scratch
-        b = getattr(sc, name, None)
-        if b is None or b.shape[0] < h or b.shape[1] < w:
-            b = np.empty((max(h, 0 if b is None else b.shape[0]), max(w, 0 if b is None else b.shape[1])), np.uint8)
-            setattr(sc, name, b)
-        return b[:h, :w]
+        return self._p.scratch(self._scratch, name, h, w)
 
     def _plate_matrix(self, cam, bg) -> np.ndarray:
         st = self.still

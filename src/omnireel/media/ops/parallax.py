@@ -329,15 +329,11 @@ class LayeredStill:
         atmosphere = self.atmos is not None and not (self.flat and self.look.preserve)
         if not self.fast_resize or sweeping or atmosphere or self.halo is not None:
             return None
-        return self.prepare_i420().render(cam, bg if bg is not None else layer_states("push_in", cam))
-
-    def prepare_i420(self):
-        """The I420 planes of the layers (`i420_layers.I420Layers`), made on first use."""
         if self._i420 is None:
             from omnireel.media.ops.i420_layers import I420Layers
 
             self._i420 = I420Layers(self)
-        return self._i420
+        return self._i420.render(cam, bg if bg is not None else layer_states("push_in", cam))
 
     def _warp_rect(self, img: np.ndarray, m: np.ndarray, x0: int, y0: int, border: float | tuple = 0) -> tuple[np.ndarray, int, int] | None:
         """Warp a sprite whose top-left is (x0, y0) in image pixels into the frame rectangle it lands on."""
@@ -354,14 +350,7 @@ class LayeredStill:
         return out, fx0, fy0
 
     def _buf(self, name: str, ch: int, h: int, w: int) -> np.ndarray:
-        """An (h, w[, ch]) view of a scratch buffer of this thread, grown as needed, never handed out of `render`."""
-        sc = self._scratch
-        b = getattr(sc, name, None)
-        if b is None or b.shape[0] < h or b.shape[1] < w:
-            hh, ww = max(h, 0 if b is None else b.shape[0]), max(w, 0 if b is None else b.shape[1])
-            b = np.empty((hh, ww, ch) if ch > 1 else (hh, ww), np.uint8)
-            setattr(sc, name, b)
-        return b[:h, :w]
+        return scratch(self._scratch, name, h, w, ch)
 
     def _resize_rect(self, m: np.ndarray) -> tuple[np.ndarray, int, int] | None:
         """Like `_warp_rect` for the premultiplied sprite, by `_resize_affine` (None when it does not apply: the
@@ -510,6 +499,18 @@ class LayeredStill:
         if not look.preserve and self.atmos is not None:
             self.atmos.draw(frame, t, "front", (cam.dx * 1.3, cam.dy * 1.3))
         return frame
+
+
+def scratch(local: threading.local, name: str, h: int, w: int, ch: int = 1) -> np.ndarray:
+    """An (h, w[, ch]) uint8 view of the scratch buffer `name` of this thread (`local`), grown as needed. Renders
+    reuse these for intermediates (fresh arrays every frame cost more in page faults than the arithmetic); a view
+    is never handed out of a render."""
+    b = getattr(local, name, None)
+    if b is None or b.shape[0] < h or b.shape[1] < w:
+        hh, ww = max(h, 0 if b is None else b.shape[0]), max(w, 0 if b is None else b.shape[1])
+        b = np.empty((hh, ww, ch) if ch > 1 else (hh, ww), np.uint8)
+        setattr(local, name, b)
+    return b[:h, :w]
 
 
 def _warp_into(src: np.ndarray, m: np.ndarray, frame: np.ndarray, x0: int, y0: int, x1: int, y1: int, border: int) -> None:
