@@ -11,6 +11,7 @@
     ├── PayloadTooLarge              413 INVALID_ARGUMENT
     ├── UnsupportedMedia             415 INVALID_ARGUMENT
     ├── UploadConflict               409 ABORTED   (never for non-transient conditions: the SDK retries 409)
+    ├── AlreadyExists                409 ALREADY_EXISTS (Files API only: its client does not retry by default)
     ├── RateLimited                  429 RESOURCE_EXHAUSTED
     ├── InsufficientStorage          507 RESOURCE_EXHAUSTED
     ├── Unavailable                  503 UNAVAILABLE
@@ -93,6 +94,12 @@ class UploadConflict(OmnireelError):
     http_status = 409
     status = "ABORTED"
     code = "upload_conflict"
+
+
+class AlreadyExists(OmnireelError):
+    http_status = 409
+    status = "ALREADY_EXISTS"
+    code = "already_exists"
 
 
 class RateLimited(OmnireelError):

@@ -131,9 +131,9 @@ def test_keyless_mode_requires_loopback(tmp_path):
 def test_oversized_bodies_are_refused_before_being_read(server_factory):
     server = server_factory(env={"OMNIREEL_MAX_REQUEST_BODY_BYTES": "100000"})
     client = _fast(server, key=server.key())
-    with pytest.raises(gi.APIStatusError) as info:
+    with pytest.raises(gi.BadRequestError) as info:
         client.interactions.create(model=FAKE, input="x" * 200_000)
-    assert info.value.status_code == 413
+    assert info.value.status_code == 400  # as the hosted API: "Request payload size exceeds the limit"
     assert "Files API" in _message(info.value)
 
 

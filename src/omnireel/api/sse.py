@@ -34,7 +34,8 @@ def _public(runtime, tenant_id: str, body: dict) -> dict:
     delta = body.get("delta")
     if body.get("event_type") != "step.delta" or not delta or delta.get("type") != "video":
         return body
-    public, note = interactions_service.render_video_block(runtime, tenant_id, delta)
+    # An over-cap note is not added here: it is in the log as its own text delta (jobs/runner.py), so ids stay dense.
+    public, _note = interactions_service.render_video_block(runtime, tenant_id, delta)
     return {**body, "delta": public}
 
 

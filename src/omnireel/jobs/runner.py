@@ -19,6 +19,7 @@ from omnireel.errors import EngineFailure, JobCancelled
 from omnireel.jobs import events, queue
 from omnireel.jobs.progress import JobContext
 from omnireel.services import files as files_service
+from omnireel.services.interactions import inline_note_block, over_cap_note
 from omnireel.storage.tables import files, interactions
 
 if TYPE_CHECKING:
@@ -153,6 +154,10 @@ def _commit_success(runtime, job, request, output: EngineOutput, blob_key, size,
         if output.text:
             events.append(conn, iid, tid, {"event_type": "step.delta", "index": 0,
                                            "delta": {"type": "text", "text": output.text}})
+        note = over_cap_note(size, settings.inline_output_cap_bytes) if delivery == "inline" else None
+        if note:
+            # Stored in the log (not added when streamed) so event ids stay dense and a resume replays it too.
+            events.append(conn, iid, tid, {"event_type": "step.delta", "index": 0, "delta": inline_note_block(note)})
         events.append(conn, iid, tid, {"event_type": "step.stop", "index": 0})
         queue.close(conn, iid)
 

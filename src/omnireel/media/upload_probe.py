@@ -1,8 +1,10 @@
-"""Probe an uploaded video in a sandboxed child process: untrusted media is demuxed and decoded with memory, CPU
-and wall-clock limits, so a hostile file can at worst kill the child, never the API process.
+"""Probe uploaded media and a request's inline images in a sandboxed child process: untrusted media is demuxed and
+decoded with memory, CPU and wall-clock limits, so a hostile file can at worst kill the child, never the API process.
 
-Run as `python -I -m omnireel.media.upload_probe` with a JSON request on stdin; it answers JSON on stdout:
-`{"seconds": float}` or `{"error": "<message>"}`. `probe_upload()` is the parent side.
+Run as `python -I -m omnireel.media.upload_probe` with a JSON request on stdin, `{"items": [{"path", "mime"}, ...],
+"max_pixels"}`; it answers one JSON object per item on stdout, in order: `{"seconds": float}` or `{"error":
+"<message>"}`. `probe_upload()` and `probe_files()` are the parent side: one child checks every file of a request,
+so a create with several inline images pays for one process start.
 """
 
 from __future__ import annotations
@@ -31,14 +33,36 @@ def _limit_child() -> None:
 
 def probe_upload(path: Path, mime: str, max_pixels: int) -> tuple[float | None, str | None]:
     """(duration in seconds or None, error message or None) for an uploaded video, decided by a sandboxed child."""
-    request = json.dumps({"path": str(path), "mime": mime, "max_pixels": int(max_pixels)}).encode()
+    return probe_files([(path, mime)], max_pixels)[0]
+
+
+def probe_files(items: list[tuple[Path, str]], max_pixels: int) -> list[tuple[float | None, str | None]]:
+    """probe_upload() for several files at once, in one sandboxed child; answers are in the order of `items`.
+    The limits are per child, so they bound the work on all of the files together."""
+    if not items:
+        return []
+    request = json.dumps({"items": [{"path": str(path), "mime": mime} for path, mime in items],
+                          "max_pixels": int(max_pixels)}).encode()
     try:
         # The child limits itself before touching the file (preexec_fn is unsafe in a threaded server).
         proc = subprocess.run([sys.executable, "-I", "-m", "omnireel.media.upload_probe"], input=request,
                               capture_output=True, timeout=WALL_LIMIT_S, check=False)
-        answer = json.loads(proc.stdout or b"{}") if proc.returncode == 0 else {"error": UNDECODABLE}
+        answers = json.loads(proc.stdout or b"[]") if proc.returncode == 0 else []
     except (OSError, subprocess.TimeoutExpired, ValueError):
-        answer = {"error": UNDECODABLE}
+        answers = []
+    if not isinstance(answers, list) or len(answers) != len(items):
+        # The child died (a limit, a decoder crash) or said something else: nothing it checked counts as sound.
+        answers = [{"error": _undecodable(mime)} for _path, mime in items]
+    return [_result(answer) for answer in answers]
+
+
+def _undecodable(mime: str) -> str:
+    return "The image could not be decoded." if mime.startswith("image/") else UNDECODABLE
+
+
+def _result(answer) -> tuple[float | None, str | None]:
+    if not isinstance(answer, dict):
+        return None, UNDECODABLE
     if "error" in answer:
         return None, str(answer["error"])
     seconds = answer.get("seconds")
@@ -124,4 +148,4 @@ def _truncated(path: str, mime: str) -> bool:
 if __name__ == "__main__":
     _limit_child()
     req = json.loads(sys.stdin.buffer.read())
-    sys.stdout.write(json.dumps(_probe(req["path"], req["mime"], req["max_pixels"])))
+    sys.stdout.write(json.dumps([_probe(item["path"], item["mime"], req["max_pixels"]) for item in req["items"]]))

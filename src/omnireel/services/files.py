@@ -13,26 +13,40 @@ from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from omnireel import clock, ids, media_types
-from omnireel.errors import InvalidArgument, NotFound, PayloadTooLarge, UnsupportedMedia
+from omnireel.errors import InvalidArgument, NotFound
 from omnireel.services.request_parsing import clip
 from omnireel.storage.tables import files
 
 if TYPE_CHECKING:
     from omnireel.runtime import Runtime
 
-_URI_ID = re.compile(r"(?:^|/)files/([a-z0-9]{1,40})(?:[:/?#]|$)")
+# A public file name: a server id (lowercase alphanumerics) or a client-chosen name, which Google allows to hold
+# dashes too: up to 40 characters, not starting or ending with a dash.
+NAME_PATTERN = r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?"
+_NAME = re.compile(NAME_PATTERN)
+_URI_ID = re.compile(rf"(?:^|/)files/({NAME_PATTERN})(?:[:/?#]|$)")
 _BARE_ID = re.compile(r"[a-z0-9]{1,40}")
 
 
 def parse_file_ref(ref: str) -> str | None:
-    """The file id in `files/<id>`, `<id>`, or any URI containing `/files/<id>` (whatever its host or scheme)."""
+    """The file name in `files/<name>`, `<name>`, or any URI containing `/files/<name>` (whatever its host or
+    scheme)."""
     ref = ref.strip()
     match = _URI_ID.search(ref)
     if match:
         return match.group(1)
-    if _BARE_ID.fullmatch(ref):
+    if _NAME.fullmatch(ref):
         return ref
     return None
+
+
+def is_file_name(value: str) -> bool:
+    return _NAME.fullmatch(value) is not None
+
+
+def public_name(row) -> str:
+    """The name a client sees and uses (`files/<it>`): its own choice, else the server id."""
+    return row.name or row.id
 
 
 def file_uri(settings, file_id: str) -> str:
@@ -45,15 +59,16 @@ def file_uri(settings, file_id: str) -> str:
 
 def resource(row, settings) -> dict:
     """A File as the Files API returns it (Google proto-JSON camelCase)."""
+    name = public_name(row)
     out = {
-        "name": f"files/{row.id}",
+        "name": f"files/{name}",
         "mimeType": row.mime_type,
         "sizeBytes": str(row.size_bytes or 0),
         "createTime": clock.rfc3339(row.created_at),
         "updateTime": clock.rfc3339(row.updated_at),
         "state": row.state,
         "source": "GENERATED" if row.source == "GENERATED" else "UPLOADED",
-        "uri": file_uri(settings, row.id),
+        "uri": file_uri(settings, name),
     }
     if row.display_name:
         out["displayName"] = row.display_name
@@ -62,7 +77,7 @@ def resource(row, settings) -> dict:
     if row.sha256:
         out["sha256Hash"] = base64.b64encode(row.sha256.encode()).decode()
     if row.state == "ACTIVE":
-        out["downloadUri"] = f"{settings.base_url}/v1beta/files/{row.id}:download?alt=media"
+        out["downloadUri"] = f"{settings.base_url}/v1beta/files/{name}:download?alt=media"
     if row.video_metadata:
         out["videoMetadata"] = row.video_metadata
     if row.error:
@@ -71,27 +86,57 @@ def resource(row, settings) -> dict:
 
 
 def get_row(runtime: "Runtime", tenant_id: str, file_id: str, conn: Connection | None = None):
-    """The tenant's live file row; another tenant's or an expired file is simply not found."""
-    query = select(files).where(files.c.id == file_id, files.c.tenant_id == tenant_id)
+    """The tenant's live file row by server id; another tenant's or an expired file is simply not found."""
+    return _live_row(runtime, select(files).where(files.c.id == file_id, files.c.tenant_id == tenant_id), file_id,
+                     conn)
+
+
+def get_by_name(runtime: "Runtime", tenant_id: str, name: str, conn: Connection | None = None):
+    """The tenant's live file row by the name clients use (`files/<name>`): a chosen name, or the server id of a
+    file without one. The id of a file with a chosen name is never shown, so it does not resolve."""
+    return _live_row(runtime, select(files).where(files.c.tenant_id == tenant_id, _named(name)), name, conn)
+
+
+def _named(name: str):
+    return or_(files.c.name == name, and_(files.c.name.is_(None), files.c.id == name))
+
+
+def _live_row(runtime: "Runtime", query, shown: str, conn: Connection | None):
     if conn is None:
         with runtime.db.connect().execution_options(readonly=True) as c:
             row = c.execute(query).first()
     else:
         row = conn.execute(query).first()
     if row is None or (row.expires_at is not None and row.expires_at <= clock.now()):
-        raise NotFound(f"File files/{file_id} not found.")
+        raise NotFound(f"File files/{shown} not found.")
     return row
+
+
+def free_name(runtime: "Runtime", tenant_id: str, name: str) -> bool:
+    """Whether the tenant can give a new file this name. An expired file that the reaper has not removed yet is
+    removed now (blob first, as the reaper does), so it does not hold the name."""
+    with runtime.db.connect().execution_options(readonly=True) as conn:
+        taken = conn.execute(select(files.c.id, files.c.blob_key, files.c.expires_at)
+                             .where(files.c.tenant_id == tenant_id, _named(name))).fetchall()
+    for row in taken:
+        if row.expires_at is None or row.expires_at > clock.now():
+            return False
+        if row.blob_key:
+            runtime.blobs.delete(row.blob_key)
+        with runtime.db.begin() as conn:
+            conn.execute(delete(files).where(files.c.id == row.id))
+    return True
 
 
 def insert_row(conn: Connection, settings, *, tenant_id: str, mime_type: str, size_bytes: int, sha256: str | None,
                source: str, blob_key: str | None, state: str = "ACTIVE", display_name: str | None = None,
-               video_metadata: dict | None = None, file_id: str | None = None) -> str:
+               video_metadata: dict | None = None, file_id: str | None = None, name: str | None = None) -> str:
     """Insert a file row inside the caller's transaction (outputs commit together with their job)."""
     now = clock.now()
     file_id = file_id or ids.file_id()
     conn.execute(
         insert(files).values(
-            id=file_id, tenant_id=tenant_id, display_name=display_name, mime_type=mime_type, size_bytes=size_bytes,
+            id=file_id, tenant_id=tenant_id, name=name, display_name=display_name, mime_type=mime_type, size_bytes=size_bytes,
             sha256=sha256, state=state, source=source, blob_key=blob_key, video_metadata=video_metadata,
             created_at=now, updated_at=now, expires_at=now + settings.file_ttl_s,
         )
@@ -101,20 +146,21 @@ def insert_row(conn: Connection, settings, *, tenant_id: str, mime_type: str, si
 
 def decode_inline_media(settings, b64: str, declared_mime: str | None, field: str) -> tuple[bytes, str]:
     """Decode a base64 `data` block of a request and check its type against the allowlist: (bytes, sniffed type)."""
+    # Bad inline data is a 400 INVALID_ARGUMENT, as the hosted API answers ("Request payload size exceeds the
+    # limit", "Unsupported MIME type"): the SDK raises BadRequestError for it, but a bare APIStatusError for 413/415.
     if len(b64) > settings.max_inline_input_bytes * 4 // 3 + 4:
-        raise PayloadTooLarge(
+        raise InvalidArgument(
             f"{field}: inline data is larger than {settings.max_inline_input_bytes // (1024 * 1024)} MB; "
-            "upload it with the Files API and pass its uri instead."
-        )
+            "upload it with the Files API and pass its uri instead.", field=field, code="inline_data_too_large")
     try:
         raw = base64.b64decode(b64, validate=True)
     except (ValueError, TypeError):
         raise InvalidArgument(f"{field}: 'data' is not valid base64.", field=field)
     sniffed = media_types.sniff(raw[: media_types.SNIFF_BYTES])
     if sniffed is None:
-        raise UnsupportedMedia(
-            f"{field}: the data is not a supported media type (allowed: {', '.join(media_types.ALLOWED_TYPES)})."
-        )
+        raise InvalidArgument(
+            f"{field}: the data is not a supported media type (allowed: {', '.join(media_types.ALLOWED_TYPES)}).",
+            field=field, code="unsupported_media_type")
     if not media_types.compatible(declared_mime, sniffed):
         raise InvalidArgument(f"{field}: mime_type is {clip(declared_mime)} but the data is {sniffed}.",
                               field=field)
@@ -128,9 +174,9 @@ def store_inline_blob(runtime: "Runtime", raw: bytes) -> str:
     return blob_key
 
 
-def mark_deleted(runtime: "Runtime", tenant_id: str, file_id: str) -> None:
+def mark_deleted(runtime: "Runtime", tenant_id: str, name: str) -> None:
     with runtime.db.begin() as conn:
-        row = get_row(runtime, tenant_id, file_id, conn)
+        row = get_by_name(runtime, tenant_id, name, conn)
         conn.execute(delete(files).where(files.c.id == row.id, files.c.tenant_id == tenant_id))
     if row.blob_key:
         runtime.blobs.delete(row.blob_key)

@@ -16,7 +16,7 @@ from omnireel.errors import FailedPrecondition, InvalidArgument, NotFound, RateL
 from omnireel.jobs import events, queue
 from omnireel.services import files as files_service
 from omnireel.services import idempotency as idempotency_service
-from omnireel.services.media_inputs import ResolvedMedia, persist_inline, resolve_block
+from omnireel.services.media_inputs import ResolvedMedia, check_inline_images, persist_inline, resolve_block
 from omnireel.services.request_parsing import CreateSpec, clip, echo_input
 from omnireel.storage.tables import files, interactions, jobs
 from omnireel.storage.tables import events as events_table
@@ -196,6 +196,7 @@ def create(runtime: "Runtime", tenant_id: str, spec: CreateSpec, idempotency: tu
     media_iter = iter(resolved)
     for b in spec.blocks:
         display_blocks.append(b if b["type"] == "text" else next(media_iter).display)
+    check_inline_images(runtime, resolved)  # last: the one check that starts a process
     # Inline media is stored only now that the whole request is valid: a rejected request leaves nothing behind.
     inline_blobs = [(m, files_service.store_inline_blob(runtime, m.inline_bytes)) for m in resolved
                     if m.inline_bytes is not None]
@@ -221,8 +222,10 @@ def create(runtime: "Runtime", tenant_id: str, spec: CreateSpec, idempotency: tu
         ))
         queue.enqueue(conn, interaction_id=interaction_id, tenant_id=tenant_id, payload=payload,
                       max_attempts=runtime.settings.max_attempts)
+        # The stream's first event says in_progress, as the hosted API's does (the wire spec's status table), even
+        # while the job waits for a worker; polling shows the finer `queued`.
         events.append(conn, interaction_id, tenant_id, {"event_type": "interaction.created", "interaction": {
-            "id": interaction_id, "status": "queued", "object": "interaction", "model": model,
+            "id": interaction_id, "status": "in_progress", "object": "interaction", "model": model,
             "created": clock.rfc3339(now), "updated": clock.rfc3339(now),
         }})
     if runtime.workers is not None:
@@ -307,6 +310,21 @@ def _size_text(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{max(1, round(n / 1e3))} kB"
 
 
+def over_cap_note(size: int, cap: int) -> str | None:
+    """What the output text says when an inline video is too large to inline (None when it fits). Streams store it
+    as a text delta when the result is committed, so streamed and polled clients read the same text."""
+    if size <= cap:
+        return None
+    return (f"The video is {_size_text(size)}, above the {_size_text(cap)} inline limit, so it is delivered by uri "
+            "only: fetch it with client.files.download(file=<uri>).")
+
+
+def inline_note_block(note: str) -> dict:
+    # Its own paragraph: the SDK's output_text joins text blocks with no separator (and a stream client joins the
+    # text deltas the same way).
+    return {"type": "text", "text": "\n\n" + note}
+
+
 def render_video_block(runtime: "Runtime", tenant_id: str, block: dict) -> tuple[dict, str | None]:
     """The public form of an output video block, and a note when inline delivery fell back to the uri."""
     public = {k: v for k, v in block.items() if not k.startswith("_")}
@@ -316,9 +334,7 @@ def render_video_block(runtime: "Runtime", tenant_id: str, block: dict) -> tuple
     if data is None:
         if size == 0:
             return public, "The output video is no longer available (expired or deleted)."
-        cap = runtime.settings.inline_output_cap_bytes
-        return public, (f"The video is {_size_text(size)}, above the {_size_text(cap)} inline limit, so it is "
-                        "delivered by uri only: fetch it with client.files.download(file=<uri>).")
+        return public, over_cap_note(size, runtime.settings.inline_output_cap_bytes)
     public["data"] = data
     public.pop("uri", None)
     return public, None
@@ -345,8 +361,7 @@ def render(runtime: "Runtime", row, *, include_input: bool = False) -> dict:
             else:
                 content.append(block)
         if notes:
-            # Its own paragraph: the SDK's output_text joins text blocks with no separator.
-            content.append({"type": "text", "text": "\n\n" + " ".join(notes)})
+            content.append(inline_note_block(" ".join(notes)))
         rendered = {k: v for k, v in step.items() if k != "content"}
         rendered["content"] = content
         steps.append(rendered)

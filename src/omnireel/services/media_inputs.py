@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from omnireel import ids, media_types
@@ -25,6 +27,7 @@ class ResolvedMedia:
     name: str | None
     display: dict  # the block as shown back to the user (uri instead of inline data)
     inline_bytes: bytes | None = None  # inline data, stored only once the whole request is valid
+    field: str = ""  # where the block was in the request, for messages
 
 
 def resolve_block(runtime: "Runtime", tenant_id: str, block: dict, field: str) -> ResolvedMedia:
@@ -41,30 +44,56 @@ def resolve_block(runtime: "Runtime", tenant_id: str, block: dict, field: str) -
             raise InvalidArgument(
                 f"{field}: uri {clip(repr(uri))} is not a Files API uri of this server; upload the media with the "
                 "Files API (client.files.upload) and pass the returned file's uri.", field=field)
-        row = files_service.get_row(runtime, tenant_id, file_id)
+        row = files_service.get_by_name(runtime, tenant_id, file_id)
         if row.state == "PROCESSING":
             raise FailedPrecondition(f"{field}: file files/{file_id} is still PROCESSING; wait until it is ACTIVE.",
                                      field=field, code="file_not_ready")
         if row.state != "ACTIVE":
             raise InvalidArgument(f"{field}: file files/{file_id} is {row.state} and cannot be used.", field=field,
                                   code="file_failed")
+        if row.size_bytes == 0:
+            raise InvalidArgument(f"{field}: file files/{file_id} is empty (0 bytes), so it cannot be used as media "
+                                  "input; upload the image or video again.", field=field, code="empty_media")
         declared = block.get("mime_type")
         if declared and not media_types.compatible(declared, row.mime_type):
             raise InvalidArgument(f"{field}: mime_type is {clip(declared)} but files/{file_id} is {row.mime_type}.",
                                   field=field)
-    return _resolved(runtime, row.id, row.mime_type, block, field)
+    return _resolved(runtime, row.id, row.mime_type, block, field, shown_name=files_service.public_name(row))
 
 
 def _resolved(runtime: "Runtime", file_id: str, mime: str, block: dict, field: str,
-              inline_bytes: bytes | None = None) -> ResolvedMedia:
+              inline_bytes: bytes | None = None, shown_name: str | None = None) -> ResolvedMedia:
     kind = media_types.kind_of(mime)
     if kind not in ("image", "video"):
         raise InvalidArgument(f"{field}: {mime} inputs are not supported yet; give images or videos.",
                               field=field, code="unsupported_media_type")
-    display = {"type": kind, "mime_type": mime, "uri": files_service.file_uri(runtime.settings, file_id)}
+    display = {"type": kind, "mime_type": mime,
+               "uri": files_service.file_uri(runtime.settings, shown_name or file_id)}
     if block.get("name"):
         display["name"] = block["name"]
-    return ResolvedMedia(kind, file_id, mime, block.get("name"), display, inline_bytes)
+    return ResolvedMedia(kind, file_id, mime, block.get("name"), display, inline_bytes, field)
+
+
+def check_inline_images(runtime: "Runtime", resolved: list[ResolvedMedia]) -> None:
+    """Refuse inline images that are over the pixel cap (read from the header, before decoding) or do not decode,
+    as uploads are refused: the checks run in the sandboxed probe child (media/upload_probe.py), never in this
+    process, where a hostile image could take memory from every request. One child checks all of a request's
+    images; a request without inline images starts none."""
+    from omnireel.media.upload_probe import probe_files
+
+    inline = [m for m in resolved if m.inline_bytes is not None and m.kind == "image"]
+    if not inline:
+        return
+    with tempfile.TemporaryDirectory(prefix="omnireel-inline-") as folder:
+        paths = []
+        for n, media in enumerate(inline):
+            path = Path(folder) / f"{n}"
+            path.write_bytes(media.inline_bytes)
+            paths.append((path, media.mime_type))
+        results = probe_files(paths, runtime.settings.max_image_pixels)
+    for media, (_seconds, error) in zip(inline, results):
+        if error is not None:
+            raise InvalidArgument(f"{media.field}: {error}", field=media.field, code="invalid_media")
 
 
 def persist_inline(runtime: "Runtime", conn, tenant_id: str, media: ResolvedMedia, blob_key: str) -> None:

@@ -22,9 +22,11 @@ from typing import TYPE_CHECKING, AsyncIterator
 
 import anyio
 from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from omnireel import clock, ids, media_types
 from omnireel.errors import (
+    AlreadyExists,
     FailedPrecondition,
     InsufficientStorage,
     InvalidArgument,
@@ -35,6 +37,7 @@ from omnireel.errors import (
     UploadConflict,
 )
 from omnireel.services import files as files_service
+from omnireel.services.request_parsing import clip
 from omnireel.storage.tables import files, upload_sessions
 
 if TYPE_CHECKING:
@@ -44,6 +47,7 @@ log = logging.getLogger("omnireel.uploads")
 
 CHUNK_GRANULARITY = 8 * 1024 * 1024  # what Google advertises and the SDK sends; we accept any chunk size
 MAX_DISPLAY_NAME = 512
+EMPTY_FILE_MIME = "application/octet-stream"
 _SESSION_ID = re.compile(r"[a-z0-9]{16,64}")  # not an exact length: ids may grow, stored ones must keep working
 _WRITE_BATCH = 1 << 20  # bytes gathered in memory before one write; bounds memory per request
 _MAX_LIVE = 512
@@ -70,14 +74,13 @@ def start(runtime: "Runtime", tenant_id: str, version: str, body: dict, header_s
         spec = {}
     if not isinstance(spec, dict):
         raise InvalidArgument("file must be an object.", field="file")
-    if _pick(spec, "name", "name"):
-        # File ids are global; letting clients choose them would let one tenant detect another's names.
-        raise InvalidArgument("file.name cannot be chosen by the client; the server assigns file names.",
-                              field="file.name")
+    file_name = _chosen_name(spec.get("name"))
     display_name = _display_name(_pick(spec, "display_name", "displayName"))
     declared_size = _declared_size(header_size, _pick(spec, "size_bytes", "sizeBytes"), settings.max_upload_bytes)
     declared_mime = _declared_mime(header_mime, _pick(spec, "mime_type", "mimeType"))
     check_quota(runtime, tenant_id, declared_size or 0)
+    if file_name is not None and not files_service.free_name(runtime, tenant_id, file_name):
+        raise _name_taken(file_name)
 
     session_id = ids.new_id(32)
     now = clock.now()
@@ -86,7 +89,7 @@ def start(runtime: "Runtime", tenant_id: str, version: str, body: dict, header_s
     # Row first, then the part file: a crash in between leaves a row whose missing part means "nothing received".
     with runtime.db.begin() as conn:
         conn.execute(insert(upload_sessions).values(
-            id=session_id, tenant_id=tenant_id, file_id=ids.file_id(), display_name=display_name,
+            id=session_id, tenant_id=tenant_id, file_id=ids.file_id(), file_name=file_name, display_name=display_name,
             declared_mime=declared_mime, declared_size=declared_size, committed_size=0, state="active",
             created_at=now, expires_at=now + settings.upload_session_ttl_s,
         ))
@@ -123,6 +126,26 @@ def _gb(n: int) -> str:
 
 def _pick(spec: dict, snake: str, camel: str):
     return spec.get(snake) if spec.get(snake) is not None else spec.get(camel)
+
+
+def _chosen_name(value) -> str | None:
+    """A client-chosen file name (`files/<name>`, as the SDK sends it, or bare), by Google's rule: lowercase
+    alphanumerics and dashes, at most 40 characters, not starting or ending with a dash. Names are per tenant: the
+    file keeps a server id of its own (blob keys never hold a client's string)."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise InvalidArgument("file.name must be a string like files/my-clip.", field="file.name")
+    name = value[len("files/"):] if value.startswith("files/") else value
+    if not files_service.is_file_name(name):
+        raise InvalidArgument(
+            f"file.name {clip(repr(value))} is not a valid file name: use files/ followed by 1 to 40 lowercase "
+            "letters, digits or dashes, not starting or ending with a dash.", field="file.name")
+    return name
+
+
+def _name_taken(name: str) -> AlreadyExists:
+    return AlreadyExists(f"A file named files/{name} already exists; delete it first or choose another name.")
 
 
 def _display_name(value) -> str | None:
@@ -411,6 +434,10 @@ def _finalize(runtime: "Runtime", row, live: _Live) -> dict:
     except QuotaExceeded:
         discard(runtime, row.id)
         raise
+    if row.file_name is not None and not files_service.free_name(runtime, row.tenant_id, row.file_name):
+        discard(runtime, row.id)  # another upload took the name since this one started
+        runtime.blobs.delete(key)
+        raise _name_taken(row.file_name)
     if part.exists():
         source = part
     elif runtime.blobs.exists(key) and runtime.blobs.local_path(key) is not None:
@@ -418,12 +445,11 @@ def _finalize(runtime: "Runtime", row, live: _Live) -> dict:
     else:
         discard(runtime, row.id)
         raise FailedPrecondition("The bytes of this upload session were lost; start a new upload.")
-    if size == 0:
-        discard(runtime, row.id)
-        raise InvalidArgument("The upload is empty.")
     with open(source, "rb") as f:
         head = f.read(media_types.SNIFF_BYTES)
-    sniffed = media_types.sniff(head)
+    # An empty file round-trips (the test plan's T3.1 uploads 0 bytes too): there is nothing to sniff or probe, so
+    # it keeps the declared type; using it as media input is refused at create (services/media_inputs.py).
+    sniffed = media_types.sniff(head) if size else (row.declared_mime or EMPTY_FILE_MIME)
     if sniffed is None:
         discard(runtime, row.id)
         raise UnsupportedMedia(
@@ -434,20 +460,28 @@ def _finalize(runtime: "Runtime", row, live: _Live) -> dict:
                               field="mime_type")
     sha256 = live.hasher.hexdigest() if live.hashed == size and source == part else _sha256_of(source)
     video_metadata, error = (None, None)
-    if media_types.kind_of(sniffed) in ("video", "image"):
+    if size and media_types.kind_of(sniffed) in ("video", "image"):
         video_metadata, error = _probe_video(source, sniffed, settings.max_image_pixels)
     if source == part:
         _guard_disk(lambda: runtime.blobs.put_file(key, part))
-    with runtime.db.begin() as conn:
-        files_service.insert_row(
-            conn, settings, tenant_id=row.tenant_id, mime_type=sniffed, size_bytes=size, sha256=sha256,
-            source="UPLOADED", blob_key=key, state="FAILED" if error else "ACTIVE", display_name=row.display_name,
-            video_metadata=video_metadata, file_id=row.file_id,
-        )
-        if error:
-            files_service.touch(conn, row.file_id, error=error)
-        conn.execute(update(upload_sessions).where(upload_sessions.c.id == row.id).values(state="final"))
-        file_row = files_service.get_row(runtime, row.tenant_id, row.file_id, conn)
+    try:
+        with runtime.db.begin() as conn:
+            files_service.insert_row(
+                conn, settings, tenant_id=row.tenant_id, mime_type=sniffed, size_bytes=size, sha256=sha256,
+                source="UPLOADED", blob_key=key, state="FAILED" if error else "ACTIVE", display_name=row.display_name,
+                video_metadata=video_metadata, file_id=row.file_id, name=row.file_name,
+            )
+            if error:
+                files_service.touch(conn, row.file_id, error=error)
+            conn.execute(update(upload_sessions).where(upload_sessions.c.id == row.id).values(state="final"))
+            file_row = files_service.get_row(runtime, row.tenant_id, row.file_id, conn)
+    except IntegrityError:
+        if row.file_name is None:
+            raise
+        # Lost a race for the name against a concurrent finalize (the unique index decides).
+        discard(runtime, row.id)
+        runtime.blobs.delete(key)
+        raise _name_taken(row.file_name)
     return files_service.resource(file_row, settings)
 
 

@@ -37,8 +37,9 @@ api_keys = Table(
 files = Table(
     "files",
     metadata,
-    Column("id", String(40), primary_key=True),
+    Column("id", String(40), primary_key=True),  # server-chosen, global; blob keys derive from it, never from name
     Column("tenant_id", String(64), nullable=False),
+    Column("name", String(40)),  # a client-chosen public name (files/<name>), unique per tenant; NULL: the id is it
     Column("display_name", String(512)),
     Column("mime_type", String(128), nullable=False),
     Column("size_bytes", BigInteger, nullable=False, default=0),
@@ -53,6 +54,7 @@ files = Table(
     Column("expires_at", Float),
     Index("ix_files_tenant_created", "tenant_id", "created_at"),
     Index("ix_files_expires", "expires_at"),
+    Index("ux_files_tenant_name", "tenant_id", "name", unique=True),
 )
 
 upload_sessions = Table(
@@ -61,6 +63,7 @@ upload_sessions = Table(
     Column("id", String(64), primary_key=True),  # unguessable; the only credential of chunk requests
     Column("tenant_id", String(64), nullable=False),
     Column("file_id", String(40), nullable=False),
+    Column("file_name", String(40)),  # the client-chosen name the finalized file will carry, if any
     Column("display_name", String(512)),
     Column("declared_mime", String(128)),
     Column("declared_size", BigInteger),

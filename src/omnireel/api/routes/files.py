@@ -19,7 +19,7 @@ from omnireel.services.request_parsing import clip
 router = APIRouter()
 
 DEFAULT_PAGE_SIZE = 10  # Google's default for files.list
-_ID = re.compile(r"[a-z0-9]{1,40}")
+_NAME = re.compile(files_service.NAME_PATTERN)
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 _READ_CHUNK = 1 << 20
 
@@ -52,7 +52,7 @@ def get_file(request: Request, name: str, version: str = Path(pattern=VERSION), 
         return _download(request, runtime, tenant.id, file_id)
     if action is not None:
         raise NotFound(f"No such endpoint: {request.method} {clip(request.url.path, 128)}.")
-    return files_service.resource(files_service.get_row(runtime, tenant.id, file_id), runtime.settings)
+    return files_service.resource(files_service.get_by_name(runtime, tenant.id, file_id), runtime.settings)
 
 
 @router.delete("/{version}/files/{name}")
@@ -67,7 +67,7 @@ def delete_file(request: Request, name: str, version: str = Path(pattern=VERSION
 def _parse_name(name: str) -> tuple[str, str | None]:
     """`abc` or `abc:download` (the custom-method colon lands inside the path parameter)."""
     file_id, _, action = name.partition(":")
-    if not _ID.fullmatch(file_id):
+    if not _NAME.fullmatch(file_id):
         # Never a valid id, so it cannot exist; the message does not echo arbitrary client text.
         raise NotFound("File not found.")
     return file_id, action or None
@@ -77,7 +77,7 @@ def _download(request: Request, runtime, tenant_id: str, file_id: str):
     alt = request.query_params.get("alt")
     if alt not in (None, "media"):
         raise InvalidArgument("alt must be 'media' for a download.", field="alt")
-    row = files_service.get_row(runtime, tenant_id, file_id)
+    row = files_service.get_by_name(runtime, tenant_id, file_id)
     if row.state != "ACTIVE" or not row.blob_key:
         raise FailedPrecondition(f"File files/{file_id} is {row.state} and cannot be downloaded.")
     try:
@@ -89,7 +89,7 @@ def _download(request: Request, runtime, tenant_id: str, file_id: str):
     headers = {
         "Accept-Ranges": "bytes",
         "X-Content-Type-Options": "nosniff",
-        "Content-Disposition": f'attachment; filename="{file_id}{mimetypes.guess_extension(row.mime_type) or ""}"',
+        "Content-Disposition": f'attachment; filename="{files_service.public_name(row)}{mimetypes.guess_extension(row.mime_type) or ""}"',
     }
     if row.sha256:
         headers["ETag"] = f'"{row.sha256}"'

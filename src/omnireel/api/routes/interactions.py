@@ -12,12 +12,12 @@ from omnireel.api import sse
 from omnireel.api.auth import current_tenant
 from omnireel.api.responses import SafeJSONResponse as JSONResponse
 from omnireel.api.routes import VERSION
-from omnireel.errors import InvalidArgument, PayloadTooLarge
+from omnireel.errors import InvalidArgument, UnsupportedMedia
 from omnireel.jobs import events
 from omnireel.jobs.queue import TERMINAL
 from omnireel.services import idempotency as idempotency_service
 from omnireel.services import interactions as service
-from omnireel.services.request_parsing import check_json, load_json, parse_create
+from omnireel.services.request_parsing import check_json, clip, load_json, parse_create
 
 router = APIRouter()
 
@@ -36,19 +36,39 @@ def _bool_query(value: str | None, name: str) -> bool:
     raise InvalidArgument(f"Query parameter '{name}' must be true or false.", field=name)
 
 
+def _check_json_content_type(request: Request) -> None:
+    """A create body is JSON. The SDK sends application/json (a charset parameter is fine); a form post or plain
+    text is refused rather than parsed as JSON by accident. No Content-Type at all is read as JSON (curl -d sends a
+    form type, but hand-written clients often send none)."""
+    raw = request.headers.get("content-type")
+    if raw is None or not raw.strip():
+        return
+    media_type = raw.split(";", 1)[0].strip().lower()
+    if media_type == "application/json" or (media_type.startswith("application/") and media_type.endswith("+json")):
+        return
+    raise UnsupportedMedia(f"Content-Type {clip(media_type)} is not supported for this request: send the body as "
+                           "JSON with Content-Type: application/json.", code="unsupported_content_type")
+
+
+def _body_too_large(limit: int) -> InvalidArgument:
+    # 400 INVALID_ARGUMENT, as the hosted API answers "Request payload size exceeds the limit" (the SDK raises
+    # BadRequestError for it; a 413 would be a bare APIStatusError).
+    return InvalidArgument(f"The request body is larger than {limit // 2**20} MB; upload large media with the Files "
+                           "API and pass its uri.", code="payload_too_large")
+
+
 async def _json_body(request: Request) -> dict:
+    _check_json_content_type(request)
     # Read with a cap: inline media makes bodies large, but never unbounded.
     limit = request.app.state.runtime.settings.max_request_body_bytes
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"The request body is larger than {limit // 2**20} MB; upload large media with the "
-                              "Files API and pass its uri.")
+        raise _body_too_large(limit)
     parts, size = [], 0
     async for piece in request.stream():
         size += len(piece)
         if size > limit:
-            raise PayloadTooLarge(f"The request body is larger than {limit // 2**20} MB; upload large media with "
-                                  "the Files API and pass its uri.")
+            raise _body_too_large(limit)
         parts.append(piece)
     raw = b"".join(parts)
     if not raw:
