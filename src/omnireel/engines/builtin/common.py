@@ -3,6 +3,7 @@ progress reporting (which is also the cancellation point)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import queue
 import threading
@@ -13,6 +14,7 @@ import numpy as np
 
 from omnireel.engines.base import EngineContext, EngineRequest
 from omnireel.media.encode import VideoWriter
+from omnireel.media.opencv_threads import SingleThreaded
 
 PROGRESS_EVERY = 6  # frames; ~4 reports per second of video, cheap and responsive to cancel
 
@@ -43,6 +45,7 @@ def encode(
     audio: np.ndarray | Callable[[], np.ndarray],
     *,
     stage: str = "render",
+    opencv_pool: bool = True,
 ) -> int:
     """Write the clip's frames (RGB, or already I420: 2-D (height * 3 / 2, width) arrays) and soundtrack as an
     H.264 + AAC MP4 at request.size and request.fps, reporting progress; exactly request.frame_count frames (a
@@ -51,11 +54,13 @@ def encode(
     critical path too.
 
     Three things overlap: frames render (and convert to I420) on a worker thread, the soundtrack is synthesised
-    and AAC-encoded on another, and x264 encodes on this one (with its own threads)."""
+    and AAC-encoded on another, and x264 encodes on this one (with its own threads). Renderers much lighter than
+    the encoder pass `opencv_pool=False`: x264's threads fill the cores already, so OpenCV runs single-threaded
+    meanwhile (see `opencv_threads`); heavy renderers keep OpenCV's pool, which then shortens the clip."""
     width, height = request.size
     total = request.frame_count
     ctx.progress(stage, 0.0)
-    with VideoWriter(output_path, width, height, fps=request.fps) as writer:
+    with (contextlib.nullcontext() if opencv_pool else SingleThreaded()), VideoWriter(output_path, width, height, fps=request.fps) as writer:
         writer.write_audio_async(audio)
         i420 = (f if f.ndim == 2 else writer.to_i420(f) for f in frames)
         for i, yuv in enumerate(_prefetch(i420, total)):

@@ -168,7 +168,7 @@ def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> Engine
     kind, n = plan.camera.kind, len(cams)
     titles.calibrate(lambda t: picture(still, kind, cams, request.fps, duration, min(n - 1, max(0, round(t * request.fps)))))
     ctx.check_cancelled()
-    common.encode(request, ctx, output_path, frames(still, kind, cams, titles, request.fps, duration), audio)
+    common.encode(request, ctx, output_path, frames(still, kind, cams, titles, request.fps, duration), audio, opencv_pool=not still.light_render)
     notes = [
         "The image is the subject and first frame: its pixels are only moved and scaled by the camera, never repainted."
     ]

@@ -320,6 +320,12 @@ class LayeredStill:
 
     # -------------------------------------------------------------------------------------------------- render
 
+    @property
+    def light_render(self) -> bool:
+        """Whether frames are cheap next to encoding them (no per-frame atmosphere or glow; a light sweep is drawn
+        on part of the clip only)."""
+        return self.fast_resize and self.atmos is None and self.halo is None
+
     def render_i420(self, cam: CameraState, bg: CameraState | None = None, t: float = 0.0, sweep_p: float | None = None) -> np.ndarray | None:
         """The frame `render` gives, as an I420 buffer ((height * 3 / 2, width) uint8, a new array), drawn
         straight in I420 (see `i420_layers`) when nothing in it needs RGB; None otherwise, and the caller renders
