@@ -124,3 +124,26 @@ def test_landscape_from_portrait_keeps_subject_whole(run_engine, tmp_path):
     for k in range(0, req.frame_count, 12):
         x0, y0, x1, y1, _ = _blue_box(frame_at(out.video_path, k))
         assert x0 >= 3 and y0 >= 3 and x1 <= w - 4 and y1 <= h - 4, (k, (x0, y0, x1, y1))
+
+
+def test_pull_out_over_a_frame_filling_subject_ends_wider_and_keeps_it_whole(run_engine, tmp_path):
+    """A pull-out starts closer than the framing. A wide case reframed into portrait fills the frame's width, so
+    starting closer would crop it: the move ends wider than the photo (over its extended background) instead of
+    being weakened, and the case stays whole in every frame."""
+    img = textured_product(640, 360, seed=3, cx=2.0)  # the backdrop only: its bottle is drawn off the image
+    bw, bh = int(640 * 0.7), int(360 * 0.4)
+    x0, y0 = 320 - bw // 2, 110
+    cv2.rectangle(img, (x0, y0), (x0 + bw, y0 + bh), tuple(int(c) for c in BLUE), -1)
+    cv2.rectangle(img, (x0 + 20, y0 + bh // 3), (x0 + bw // 3, y0 + bh // 2), (240, 240, 235), -1)
+    req, out, _ = run_engine(task="image_to_video", prompt="Slow pull out from the case", aspect_ratio="9:16", media=_media(image_path(tmp_path, img)))
+    _check_video(out, req)
+    w, h = req.size
+    widths = []
+    for k in list(range(0, req.frame_count, 12)) + [req.frame_count - 1]:
+        bx0, by0, bx1, by1, n = _blue_box(frame_at(out.video_path, k))
+        assert bx0 >= 2 and by0 >= 2 and bx1 <= w - 3 and by1 <= h - 3, (k, (bx0, by0, bx1, by1))
+        assert n >= 0.8 * (bx1 - bx0 + 1) * (by1 - by0 + 1)  # one case (a label apart), no mirrored second one
+        widths.append(bx1 - bx0)
+    assert widths == sorted(widths, reverse=True), widths
+    assert widths[-1] <= 0.8 * widths[0], widths  # the full pull-out (1.3x down to its end), not a gentler one
+    assert "ends wider than the photo" in out.text and "left out" not in out.text and "gentler" not in out.text

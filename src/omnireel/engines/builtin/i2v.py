@@ -33,6 +33,9 @@ STRENGTH = 1.9
 SWEEP_SPAN = (0.18, 0.78)  # the light sweep crosses the frame during this part of the clip
 # Moves meant to go closer than the framing: they may crop into the subject. Every other move keeps it whole.
 GOES_CLOSER = ("push_in", "crash_zoom", "dolly_zoom")
+# Where a pull-out would start cropped into a subject that fills the frame, it may end this much wider than the
+# framed shot instead (past the photo's edges, over its extended background), before it is made gentler.
+PULL_WIDER = (1.0, 0.9, 0.82)
 
 
 def refuse_content_changes(plan: ShotPlan, task: str) -> None:
@@ -46,39 +49,45 @@ def refuse_content_changes(plan: ShotPlan, task: str) -> None:
         )
 
 
-def camera_states(plan: ShotPlan, request: EngineRequest, strength: float = STRENGTH) -> list[CameraState]:
+def camera_states(plan: ShotPlan, request: EngineRequest, strength: float = STRENGTH, pull_to: float = 1.0) -> list[CameraState]:
     """The subject layer's camera for every frame: the plan's move, eased across the whole clip."""
-    return move_states(plan.camera, request.frame_count, request.fps, request.seed, strength)
+    return move_states(plan.camera, request.frame_count, request.fps, request.seed, strength, pull_to=pull_to)
 
 
-def move_states(c: CameraMove, n: int, fps: int, seed: int, strength: float = STRENGTH, start_s: float = 0.0) -> list[CameraState]:
+def move_states(c: CameraMove, n: int, fps: int, seed: int, strength: float = STRENGTH, start_s: float = 0.0, pull_to: float = 1.0) -> list[CameraState]:
     return [
-        camera_at(c.kind, i / max(1, n - 1), direction=c.direction, speed=c.speed, t_s=start_s + i / fps, seed=seed, strength=strength)
+        camera_at(c.kind, i / max(1, n - 1), direction=c.direction, speed=c.speed, t_s=start_s + i / fps, seed=seed, strength=strength, pull_to=pull_to)
         for i in range(n)
     ]
 
 
-def frame_still(image: np.ndarray, seg: Segmentation, size: tuple[int, int], move: CameraMove, n: int, fps: int, seed: int) -> tuple[Layout, float]:
-    """Layout for the output aspect and the camera strength: as strong as STRENGTH allows while a subject being
-    reframed (landscape into portrait or the reverse) stays wholly inside the frame."""
+def frame_still(image: np.ndarray, seg: Segmentation, size: tuple[int, int], move: CameraMove, n: int, fps: int, seed: int) -> tuple[Layout, float, float]:
+    """Layout for the output aspect, the camera strength and where a pull-out ends (`PULL_WIDER`): the move as
+    strong as STRENGTH allows while the subject stays wholly inside the frame (through the whole move, except
+    for moves that go closer). A pull-out first tries ending wider, then gentler."""
     focus = None if seg.found else focus_point(image)
     h, w = image.shape[:2]
     lay = None
     for strength in (STRENGTH, 1.3, 0.8, 0.4, 0.0):
-        cams = move_states(move, n, fps, seed, strength)[:: max(1, n // 16)]
-        lay = choose_layout((w, h), size, subject=seg.bbox if seg.found else None, focus=focus, cams=cams, whole_through_move=move.kind not in GOES_CLOSER)
-        if lay.subject_fits:
-            return lay, strength
-    return lay, 0.0
+        for pull_to in PULL_WIDER if (move.kind == "pull_out" and seg.found) else (1.0,):
+            cams = move_states(move, n, fps, seed, strength, pull_to=pull_to)[:: max(1, n // 16)]
+            lay = choose_layout((w, h), size, subject=seg.bbox if seg.found else None, focus=focus, cams=cams, whole_through_move=move.kind not in GOES_CLOSER)
+            if lay.subject_fits:
+                return lay, strength, pull_to
+    return lay, 0.0, 1.0
 
 
 def build_still(image: np.ndarray, size: tuple[int, int], move: CameraMove, n: int, fps: int, seed: int, look: light.Look, rng: np.random.Generator) -> tuple[LayeredStill, float]:
-    """The per-image work, done once: separation, layout, layers, graded plate."""
+    """The per-image work, done once: separation, layout, layers, graded plate. The still's `pull_to` is where
+    its pull-out ends (pass it on to `move_states` / `camera_at`)."""
     seg = segment(image)
-    lay, strength = frame_still(image, seg, size, move, n, fps, seed)
-    cams = move_states(move, n, fps, seed, strength)[:: max(1, n // 16)]
+    lay, strength, pull_to = frame_still(image, seg, size, move, n, fps, seed)
+    cams = move_states(move, n, fps, seed, strength, pull_to=pull_to)[:: max(1, n // 16)]
     zmax = max(max(c.zoom, c.bg_zoom or 1.0) for c in cams) * 1.05 + 0.1
-    return LayeredStill(image, lay, seg, look=look, max_zoom=zmax, rng=rng), strength
+    zmin = min(min(c.zoom, c.bg_zoom or 1.0) for c in cams)
+    still = LayeredStill(image, lay, seg, look=look, max_zoom=zmax, min_zoom=zmin, rng=rng)
+    still.pull_to = pull_to
+    return still, strength
 
 
 def sweep_progress(t: float, duration: float) -> float:
@@ -164,7 +173,7 @@ def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> Engine
     audio = _background(lambda: soundtrack(plan, duration, common.request_rng(request, "audio"), cues=titles.cues))
     still, strength = build_still(image, (width, height), plan.camera, request.frame_count, request.fps, request.seed, look, common.request_rng(request, "light"))
     ctx.progress("analyse", 1.0)
-    cams = camera_states(plan, request, strength)
+    cams = camera_states(plan, request, strength, still.pull_to)
     kind, n = plan.camera.kind, len(cams)
     titles.calibrate(lambda t: picture(still, kind, cams, request.fps, duration, min(n - 1, max(0, round(t * request.fps)))))
     ctx.check_cancelled()
@@ -187,6 +196,11 @@ def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> Engine
         how = "reframed around the subject (kept whole in frame)" if (still.found or still.single) else "fitted whole"
         fill = "" if still.layout.cover else ", with an extended, blurred background where it does not reach"
         notes.append(f"Its aspect ratio differs from the output, so it is {how}{fill} (no stretching).")
+    if still.pull_to < 1.0:
+        notes.append(
+            "The pull-out ends wider than the photo itself, over a soft extension of its background at the edges, "
+            "so the subject stays whole in frame from the first frame to the last."
+        )
     if strength == 0.0 and plan.camera.kind != "static":
         notes.append(
             f"The camera move ({plan.camera.kind.replace('_', ' ')}) was left out: any such move over this image would "

@@ -132,7 +132,7 @@ class Sequence:
         p = min(1.0, max(0.0, (t - a) / max(1e-6, b - a)))
         c = shot.camera
         key = (shot.image, c)
-        cam = camera_at(c.kind, p, direction=c.direction, speed=c.speed, t_s=t, seed=self.seed, strength=self.strength[key])
+        cam = camera_at(c.kind, p, direction=c.direction, speed=c.speed, t_s=t, seed=self.seed, strength=self.strength[key], pull_to=self.stills[key].pull_to)
         still = self.stills[key]
         sweep = sweep_progress(t - a, b - a) if still.look.sweep else None
         return still.render(cam, layer_states(c.kind, cam), t, sweep)

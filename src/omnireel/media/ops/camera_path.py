@@ -34,10 +34,12 @@ def _wobble(t: float, seed: int, amp: float) -> tuple[float, float, float]:
 
 
 def camera_at(
-    kind: str, p: float, *, direction: str | None = None, speed: str = "slow", t_s: float = 0.0, seed: int = 0, strength: float = 1.0
+    kind: str, p: float, *, direction: str | None = None, speed: str = "slow", t_s: float = 0.0, seed: int = 0, strength: float = 1.0,
+    pull_to: float = 1.0,
 ) -> CameraState:
     """The camera at shot progress p in [0, 1] (t_s is the shot time in seconds, for handheld shake). `strength`
-    scales the travel of push/pull/pan/tilt/orbit (camera moves over stills use more than procedural scenes)."""
+    scales the travel of push/pull/pan/tilt/orbit (camera moves over stills use more than procedural scenes).
+    `pull_to`: the zoom a pull-out ends at (below 1: wider than the framed shot, past a still's edges)."""
     e = ease(p)
     amount = {"slow": 1.0, "medium": 1.4, "fast": 2.0}.get(speed, 1.0)
     if kind in ("push_in", "pull_out", "pan", "tilt", "orbit"):
@@ -47,7 +49,7 @@ def camera_at(
     if kind == "push_in":
         return CameraState(zoom=1.0 + 0.16 * amount * e)
     if kind == "pull_out":
-        return CameraState(zoom=1.0 + 0.16 * amount * (1 - e))
+        return CameraState(zoom=pull_to * (1.0 + 0.16 * amount * (1 - e)))
     if kind in ("pan", "tilt"):
         zoom = 1.0 + 0.14 * amount
         m = (zoom - 1.0) / (2 * zoom) * 0.95  # travel that stays inside the zoomed frame

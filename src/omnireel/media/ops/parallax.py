@@ -147,7 +147,7 @@ def opaque_bands(alpha8: np.ndarray, n: int = 6, min_width: int = 6) -> list[tup
 class LayeredStill:
     """A still as subject + background plate, rendered at the layout's frame size for a pair of cameras."""
 
-    def __init__(self, rgb: np.ndarray, layout: Layout, seg: Segmentation, *, look: light.Look = light.Look(), max_zoom: float = 1.6, rng: np.random.Generator | None = None):
+    def __init__(self, rgb: np.ndarray, layout: Layout, seg: Segmentation, *, look: light.Look = light.Look(), max_zoom: float = 1.6, min_zoom: float = 1.0, rng: np.random.Generator | None = None):
         W, H = layout.width, layout.height
         h, w = rgb.shape[:2]
         # Pre-shrink big sources once (area filter, alias-free) so per-frame warps stay cheap at any zoom.
@@ -168,6 +168,8 @@ class LayeredStill:
         self.single = seg.found and seg.confidence < CONFIDENT
         found = seg.found and not self.single
         self.layout, self.look, self.found = layout, look, found
+        self.min_zoom = min_zoom  # below 1 the camera sees past the image's edges: the plate extends further
+        self.pull_to = 1.0  # where a pull-out over this still ends (set by whoever framed the move)
         self.width, self.height = W, H
         h, w = rgb.shape[:2]
         if not found:
@@ -187,7 +189,7 @@ class LayeredStill:
         self.used_resize = False  # whether the last render() resampled anything by cv2.resize
         self._scratch = threading.local()
         self._i420 = None  # the layers as I420 planes, made on first use by render_i420
-        if self.single and not layout.cover:
+        if self.single and (not layout.cover or min_zoom < 1.0):
             # The photo, feathered widely into its extension, as one plate moved by the subject's camera.
             self.plate, self.plate_origin = self._plate(rgb, None, protect=alpha if preserve else None, feather_frac=0.05)
         else:
@@ -205,7 +207,9 @@ class LayeredStill:
         protect = alpha if protect is None else protect
         lay, W, H = self.layout, self.width, self.height
         h, w = rgb.shape[:2]
-        m = 0.12  # room for background camera moves, as a fraction of the frame
+        # Room for the background's camera moves, as a fraction of the frame; a camera wider than the framed shot
+        # (zoom z < 1 about an anchor at most 90% of the way to an edge) sees 0.9 * (1 / z - 1) of it further out.
+        m = max(0.12, 0.9 * (1.0 / max(0.5, self.min_zoom) - 1.0) + 0.03)
         fx0 = (-lay.ox - m * W) / lay.scale
         fy0 = (-lay.oy - m * H) / lay.scale
         fx1 = (W - lay.ox + m * W) / lay.scale

@@ -102,7 +102,13 @@ def choose_layout(
         return Layout(W, H, s, ox, oy, (ax, ay), cover=w * s >= W - 0.5 and h * s >= H - 0.5)
 
     if same:
-        return layout(cover)
+        lay = layout(cover)
+        if subject is None or not whole_through_move:
+            return lay
+        # Nothing to reframe, but a move across the picture must still keep the subject (give or take a trim of
+        # its box's edges) in frame; the caller makes the move gentler when it does not.
+        px, py = -0.08 * (x1 - x0), -0.08 * (y1 - y0)
+        return dataclasses.replace(lay, subject_fits=_inside(lay, (x0 - px, y0 - py, x1 + px, y1 + py), list(cams) or [CameraState()], 0.0))
     if subject is None:
         return layout(fit)
     if (w >= h) == (W >= H):
