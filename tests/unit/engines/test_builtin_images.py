@@ -112,6 +112,51 @@ def test_first_last_frame_morph_matches_inputs(run_engine, tmp_path):
     assert "first frame" in out.text
 
 
+def _scene(seed: int, w=640, h=360) -> np.ndarray:
+    """A photo-like scene: smooth colour fields and textured blobs, different for every seed."""
+    rng = np.random.default_rng(seed)
+    img = cv2.resize((rng.random((6, 10, 3)) * 255).astype(np.uint8), (w, h), interpolation=cv2.INTER_CUBIC)
+    for _ in range(12):
+        c = tuple(int(v) for v in rng.integers(0, 255, 3))
+        cv2.circle(img, (int(rng.integers(0, w)), int(rng.integers(0, h))), int(rng.integers(15, 70)), c, -1)
+    img = cv2.GaussianBlur(img, (0, 0), 1.2)  # photo-soft edges (hard saturated ones lose chroma in 4:2:0)
+    return np.clip(img + rng.normal(0, 1.5, img.shape), 0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize("words,kind", [("smooth transition", "dissolve"), ("whip pan between them", "whip")])
+def test_different_scenes_are_joined_by_a_transition_not_smeared(run_engine, tmp_path, words, kind):
+    """A morph between unrelated photos warps one into a smear of the other. They are joined by a transition
+    (the prompt's, else a dissolve) and the clip still starts and ends exactly on the two images."""
+    a, b = _scene(11), _scene(12)
+    pa, pb = image_path(tmp_path, a, "a.png"), image_path(tmp_path, b, "b.png")
+    req, out, _ = run_engine(task="image_to_video", prompt=f"<FIRST_FRAME> <LAST_FRAME> {words}", media=_media([pa, pb]), duration_s=4)
+    _check_video(out, req)
+    frames = list(iter_frames(out.video_path))
+    assert psnr(frames[0], a) >= 32 and psnr(frames[-1], b) >= 32
+    assert "different scenes" in out.text and f"a {kind} transition" in out.text
+    # Before the hand-over the picture is the first image (a gentle drift in, not a warp towards the other one):
+    # undo the drift's zoom about the frame centre and it matches; after it, likewise the last image.
+    n = len(frames)
+    from omnireel.engines.builtin.morph import DRIFT
+    from omnireel.media.ops.camera_path import ease
+
+    for k, img in ((n // 5, a), (n - 1 - n // 5, b)):
+        p = k / (n - 1)
+        z = 1 + DRIFT * (ease(p) if img is a else 1 - ease(p))
+        m = cv2.getRotationMatrix2D((319.5, 179.5), 0, z)
+        want = cv2.warpAffine(img, m, (640, 360), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+        inner = (slice(40, 320), slice(60, 580))
+        assert psnr(frames[k][inner], want[inner]) >= 28, (k, psnr(frames[k][inner], want[inner]))
+
+
+def test_the_same_scene_moved_is_still_morphed(run_engine, tmp_path):
+    a = _scene(11)
+    b = np.ascontiguousarray(np.roll(a, 40, axis=1))
+    pa, pb = image_path(tmp_path, a, "a.png"), image_path(tmp_path, b, "b.png")
+    req, out, _ = run_engine(task="image_to_video", prompt="<FIRST_FRAME> <LAST_FRAME> smooth transition", media=_media([pa, pb]))
+    assert "optical-flow morph" in out.text and "different scenes" not in out.text
+
+
 def test_roles_from_media_inputs_swap_order(run_engine, tmp_path):
     a, b = product_image(640, 360, seed=3), product_image(640, 360, seed=4)[::-1].copy()
     pa, pb = image_path(tmp_path, a, "a.png"), image_path(tmp_path, b, "b.png")
