@@ -4,6 +4,8 @@ files into RGB(A) arrays through an allowlist of formats and a pixel cap.
 
 from __future__ import annotations
 
+import math
+
 import warnings
 from pathlib import Path
 from typing import Iterator
@@ -72,10 +74,14 @@ def _resample(frames, fps: float, period: float, start_s: float) -> Iterator[np.
             k += 1
 
 
-def read_image(path: str | Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
+def read_image(path: str | Path, max_pixels: int = DEFAULT_MAX_PIXELS, cover: tuple[float, float] | None = None) -> np.ndarray:
     """Open an untrusted image: allowlisted formats only, pixel cap enforced before decoding, EXIF orientation
     applied. Returns HxWx3 uint8 RGB, or HxWx4 RGBA when the image carries transparency. Animated images give
     their first frame.
+
+    `cover` (width, height): the most the caller will ever show of the image at full detail; a bigger image is
+    reduced (never enlarged, aspect kept) to the smallest size that still covers that box, so a phone photo does
+    not cost its full resolution in memory and time. JPEGs are then decoded at a reduced scale directly.
     """
     try:
         with open(path, "rb") as fp, warnings.catch_warnings():
@@ -93,8 +99,17 @@ def read_image(path: str | Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.nda
             if w * h > max_pixels:
                 raise InvalidMedia(f"The image is too large: at most {max_pixels:,} pixels are accepted.")
             im.seek(0)
+            k = _reduction(w, h, cover)
+            if k < 1.0 and im.format == "JPEG":
+                # DCT-domain scaling by 1/2, 1/4 or 1/8, never below the requested size (a quarter of the work).
+                im.draft(im.mode, (math.ceil(w * k), math.ceil(h * k)))
             im.load()
             im = ImageOps.exif_transpose(im)
+            k = _reduction(*im.size, cover)
+            if k < 1.0:
+                size = (max(1, math.ceil(im.size[0] * k)), max(1, math.ceil(im.size[1] * k)))
+                # Pillow resizes RGBA with premultiplied alpha, so edges of transparent images keep their colour.
+                im = im.resize(size, Image.Resampling.BOX)  # an area average: alias-free, and quick
             has_alpha = im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info)
             if im.mode == "RGBa":
                 has_alpha = True
@@ -109,6 +124,13 @@ def read_image(path: str | Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.nda
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         # Truncated or corrupt data; Pillow's own text may include paths, so it is not echoed.
         raise InvalidMedia("The image is damaged or could not be decoded.") from exc
+
+
+def _reduction(w: int, h: int, cover: tuple[float, float] | None) -> float:
+    """The scale (at most 1) at which a w x h image still covers `cover` (width, height); 1 for no cover."""
+    if cover is None:
+        return 1.0
+    return min(1.0, max(cover[0] / w, cover[1] / h))
 
 
 def split_alpha(img: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:

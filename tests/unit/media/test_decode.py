@@ -123,3 +123,55 @@ def test_iter_frames_rejects_non_video(tmp_path):
     p.write_bytes(b"\x00" * 100)
     with pytest.raises(InvalidMedia):
         list(iter_frames(p))
+
+
+def _photo(w: int, h: int) -> np.ndarray:
+    """Smooth gradients with a sharp dark square in the middle (where a reduction must keep it)."""
+    yy, xx = np.mgrid[0:h, 0:w]
+    img = np.dstack([xx * 255 // w, yy * 255 // h, np.full((h, w), 128)]).astype(np.uint8)
+    img[h * 2 // 5 : h * 3 // 5, w * 2 // 5 : w * 3 // 5] = 20
+    return img
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_big_images_are_reduced_to_what_can_be_shown(tmp_path, fmt):
+    p = tmp_path / f"big.{fmt.lower()}"
+    Image.fromarray(_photo(3000, 2000)).save(p, fmt, quality=95)
+    got = read_image(p, cover=(1280, 720))
+    # The smallest size that still covers 1280 x 720, aspect kept (3:2): 1280 wide, 853 or 854 high.
+    assert got.shape[1] == 1280 and abs(got.shape[0] - 853.3) <= 1, got.shape
+    # The same picture, only smaller: the dark square is where it was, and the gradient runs the same way.
+    h, w = got.shape[:2]
+    assert got[h // 2, w // 2].max() < 40 and got[h // 10, w // 10].max() > 60
+    ref = np.asarray(Image.fromarray(_photo(3000, 2000)).resize((w, h), Image.Resampling.BOX)).astype(int)
+    assert np.abs(got.astype(int) - ref).mean() < 3
+
+
+def test_images_are_never_enlarged_and_small_ones_untouched(tmp_path):
+    p = tmp_path / "small.png"
+    img = _photo(400, 300)
+    Image.fromarray(img).save(p)
+    assert np.array_equal(read_image(p, cover=(2560, 1440)), img)
+
+
+def test_reduced_jpeg_keeps_its_exif_orientation(tmp_path):
+    # Stored landscape (3000 x 2000) with orientation 6 (rotate 90° clockwise to view): shown portrait.
+    p = tmp_path / "rot.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    Image.fromarray(_photo(3000, 2000)).save(p, "JPEG", exif=exif, quality=95)
+    got = read_image(p, cover=(720, 1280))
+    assert got.shape[0] > got.shape[1]  # portrait, as viewed
+    assert got.shape[1] >= 720 and got.shape[0] >= 1280 and (got.shape[1] == 720 or got.shape[0] == 1280), got.shape
+
+
+def test_reduced_transparent_image_keeps_clean_edges(tmp_path):
+    rgba = np.zeros((2000, 2000, 4), np.uint8)
+    rgba[503:1497, 503:1497] = (250, 20, 20, 255)  # an opaque red square (edges off the 4x grid); the rest clear
+    p = tmp_path / "cut.png"
+    Image.fromarray(rgba).save(p)
+    got = read_image(p, cover=(500, 500))
+    assert got.shape == (500, 500, 4)
+    edge = got[:, :, 3] > 0
+    # Partly covered edge pixels keep the square's colour (premultiplied resize), not a dark fringe.
+    assert got[edge][:, 0].min() >= 240 and got[edge][:, 1].max() <= 30
