@@ -120,10 +120,14 @@ def test_encoding_is_deterministic(tmp_path):
     assert len(digests) == 1
 
 
-def test_encoding_does_not_depend_on_what_the_heap_held(tmp_path):
+@pytest.mark.parametrize("large_frame_threading", [False, True])
+def test_encoding_does_not_depend_on_what_the_heap_held(tmp_path, monkeypatch, large_frame_threading):
     """The encoder stack reads some heap memory it never wrote (seen in the server: the same request and seed
     decoded to different pixels, more often on a busy machine). Between encodes the heap is filled with random
-    leftovers and other processes compete for the cores; the output must not change."""
+    leftovers and other processes compete for the cores; the output must not change. Both thread settings are
+    checked: x264's own (small frames) and the one for 4k frames (here forced onto small ones)."""
+    if large_frame_threading:
+        monkeypatch.setattr("omnireel.media.encode._LARGE_FRAME_PIXELS", 1)
     import hashlib
     import subprocess
     import sys
