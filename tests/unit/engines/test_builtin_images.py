@@ -157,6 +157,21 @@ def test_the_same_scene_moved_is_still_morphed(run_engine, tmp_path):
     assert "optical-flow morph" in out.text and "different scenes" not in out.text
 
 
+@pytest.mark.parametrize("camera", ["", "slow push in", "slow pan left"])
+def test_one_image_as_the_last_frame_ends_on_it(run_engine, tmp_path, camera):
+    """One image tagged <LAST_FRAME> (nothing to morph from): the camera move is timed to end on the image, so
+    the clip moves and its last frame is the image (it used to be 72 identical frames)."""
+    a = product_image(640, 360, seed=6)
+    pa = image_path(tmp_path, a, "a.png")
+    req, out, _ = run_engine(task="image_to_video", prompt=f"<LAST_FRAME> {camera}".strip(), media=_media([pa]))
+    _check_video(out, req)
+    frames = list(iter_frames(out.video_path))
+    assert psnr(frames[-1], a) >= 32, psnr(frames[-1], a)
+    assert psnr(frames[0], a) < 28  # it starts somewhere else: the clip is not a still
+    assert max(np.abs(frames[i].astype(int) - frames[i + 1]).mean() for i in range(len(frames) - 1)) > 0.2
+    assert "last frame" in out.text and "morph" not in out.text
+
+
 def test_roles_from_media_inputs_swap_order(run_engine, tmp_path):
     a, b = product_image(640, 360, seed=3), product_image(640, 360, seed=4)[::-1].copy()
     pa, pb = image_path(tmp_path, a, "a.png"), image_path(tmp_path, b, "b.png")

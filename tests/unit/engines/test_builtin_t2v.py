@@ -113,3 +113,15 @@ def test_plan_text_lists_beats_and_camera(run_engine):
     _, out, _ = run_engine(task="text_to_video", prompt=prompt)
     assert "Beat 1 [0-1.5s]" in out.text and "crash zoom" in out.text and "pan left" in out.text
     assert "ANIMATIC" not in out.text
+
+
+def test_soundtrack_does_not_clip_once_decoded(run_engine):
+    """The mix is mastered under a true-peak ceiling and band-limited to what AAC keeps: decoded, the seed's
+    cyberpunk snippet (a cue with a hard attack at 6.35 s) used to reach 1.04 of full scale, i.e. clip."""
+    import av
+
+    req, out, _ = run_engine(task="text_to_video", prompt="A futuristic city with neon lights and flying cars, cyberpunk style",
+                             aspect_ratio="9:16", resolution="720p", duration_s=8)
+    with av.open(str(out.video_path)) as c:
+        s = np.concatenate([f.to_ndarray() for f in c.decode(c.streams.audio[0])], axis=1)
+    assert 0.3 < float(np.abs(s).max()) < 0.99, float(np.abs(s).max())

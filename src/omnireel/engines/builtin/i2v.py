@@ -61,6 +61,31 @@ def move_states(c: CameraMove, n: int, fps: int, seed: int, strength: float = ST
     ]
 
 
+def ending_at_rest(cams: list[CameraState]) -> list[CameraState]:
+    """The move timed to end on the framed image (the camera at rest): as it is when it already ends there (a
+    pull-out), played backwards when it starts there (a push-in becomes a pull back onto the image), else eased
+    back to rest over its last 40% (pans, orbits, handheld)."""
+    rest = CameraState()
+
+    def at_rest(c: CameraState) -> bool:
+        return abs(c.zoom - 1) < 1e-6 and abs(c.dx) < 1e-6 and abs(c.dy) < 1e-6 and abs(c.roll) < 1e-6 and c.bg_zoom in (None, 1.0)
+
+    if at_rest(cams[-1]):
+        return cams
+    if at_rest(cams[0]):
+        return cams[::-1]
+    n = len(cams)
+    out = []
+    for i, c in enumerate(cams):
+        w = min(1.0, max(0.0, (i / max(1, n - 1) - 0.6) / 0.4))
+        w = w * w * (3 - 2 * w)
+        out.append(CameraState(
+            zoom=c.zoom + (rest.zoom - c.zoom) * w, dx=c.dx * (1 - w), dy=c.dy * (1 - w), roll=c.roll * (1 - w),
+            bg_zoom=None if c.bg_zoom is None else c.bg_zoom + (1.0 - c.bg_zoom) * w,
+        ))
+    return out
+
+
 def frame_still(image: np.ndarray, seg: Segmentation, size: tuple[int, int], move: CameraMove, n: int, fps: int, seed: int) -> tuple[Layout, float, float]:
     """Layout for the output aspect, the camera strength and where a pull-out ends (`PULL_WIDER`): the move as
     strong as STRENGTH allows while the subject stays wholly inside the frame (through the whole move, except
@@ -159,7 +184,9 @@ def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> Engine
     plan = parse(request.prompt, image_count=len(images), duration_s=duration)
     refuse_content_changes(plan, "image_to_video")
     roles = common.image_roles(request, plan.roles)
-    if len(images) >= 2 or "last_frame" in roles:
+    # One image tagged as the last frame: the camera move ends on it (below), there is nothing to morph from.
+    ends_on_image = len(images) == 1 and "last_frame" in roles and "first_frame" not in roles
+    if len(images) >= 2 or ("last_frame" in roles and not ends_on_image):
         from omnireel.engines.builtin import morph
 
         return morph.run(request, ctx, output_path, images, plan, roles)
@@ -174,13 +201,18 @@ def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> Engine
     still, strength = build_still(image, (width, height), plan.camera, request.frame_count, request.fps, request.seed, look, common.request_rng(request, "light"))
     ctx.progress("analyse", 1.0)
     cams = camera_states(plan, request, strength, still.pull_to)
+    if ends_on_image:
+        cams = ending_at_rest(cams)
     kind, n = plan.camera.kind, len(cams)
     titles.calibrate(lambda t: picture(still, kind, cams, request.fps, duration, min(n - 1, max(0, round(t * request.fps)))))
     ctx.check_cancelled()
     common.encode(request, ctx, output_path, frames(still, kind, cams, titles, request.fps, duration), audio, opencv_pool=not still.light_render)
     notes = [
-        "The image is the subject and first frame: its pixels are only moved and scaled by the camera, never repainted."
+        f"The image is the subject and {'last' if ends_on_image else 'first'} frame: its pixels are only moved and "
+        "scaled by the camera, never repainted."
     ]
+    if ends_on_image:
+        notes.append("The camera move is timed to end on the image as framed, so the clip's last frame is the image.")
     if still.found:
         notes.append(
             "The subject was separated from its background (2.5D parallax): the background moves less than the "
@@ -193,7 +225,8 @@ def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> Engine
         )
     ih, iw = image.shape[:2]
     if abs((iw / ih) / (width / height) - 1.0) > 0.03:
-        how = "reframed around the subject (kept whole in frame)" if (still.found or still.single) else "fitted whole"
+        whole = "whole at rest; the move then goes closer" if plan.camera.kind in GOES_CLOSER else "kept whole in frame"
+        how = f"reframed around the subject ({whole})" if (still.found or still.single) else "fitted whole"
         fill = "" if still.layout.cover else ", with an extended, blurred background where it does not reach"
         notes.append(f"Its aspect ratio differs from the output, so it is {how}{fill} (no stretching).")
     if still.pull_to < 1.0:
