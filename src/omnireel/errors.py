@@ -155,3 +155,12 @@ class JobTimeout(EngineFailure):
 
 class JobCancelled(Exception):
     """Raised at a step boundary when a cancel was requested; not an error the user sees."""
+
+
+class ImageTagError(InvalidArgument, EngineFailure):
+    """A tag names an image the request did not give: the request is wrong, not the engine short of skill. An
+    InvalidArgument (400 INVALID_ARGUMENT) where it is checked at create; also an EngineFailure, because a job
+    records only those as failures (anything else reads as an internal crash and is retried), with rpc code 3
+    (INVALID_ARGUMENT) and the same code, invalid_request."""
+
+    rpc_code = 3

@@ -71,3 +71,15 @@ def test_models_list_advertises_each_models_duration_range(server):
     got = httpx.get(f"{server.base_url}/v1beta/models", headers={"x-goog-api-key": server.key()}).json()
     ranges = {m["id"]: m["durationSeconds"]["max"] for m in got["models"]}
     assert ranges["gemini-omni-1.1-flash"] == 10 and ranges["gemini-omni-1.2-flash"] == 15
+
+
+def test_a_tag_naming_an_image_not_given_is_refused_at_create(server):
+    """<IMAGE_REF_5> with three images used to render (another image in its place, the plan claiming image 5)."""
+    images = [{"type": "image", "data": _png(c), "mime_type": "image/png"} for c in ((200, 0, 0), (0, 200, 0), (0, 0, 200))]
+    client = _client(server)
+    with pytest.raises(gi.BadRequestError) as err:
+        client.interactions.create(
+            model="gemini-omni-flash-preview", input=[{"type": "text", "text": "[0-3s] <IMAGE_REF_5> push in"}, *images],
+            generation_config={"video_config": {"task": "reference_to_video"}}, background=True, response_format=SHORT,
+        )
+    assert "<IMAGE_REF_5>" in _message(err.value) and "3 images" in _message(err.value)

@@ -47,9 +47,18 @@ def check_model_limits(model: str, task: str, duration_s: float | None, referenc
             field="response_format.duration",
         )
     if task == "reference_to_video" and reference_images > limits.max_reference_images:
+        # Name the limit of the model in use and what to do; point at another model only when one takes more.
+        most, roomier = 0, ""
+        for name, other in MODEL_LIMITS.items():  # the newest listed model wins a tie
+            if other.max_reference_images >= most:
+                most, roomier = other.max_reference_images, name
+        extra = reference_images - limits.max_reference_images
+        advice = f"Pass at most {limits.max_reference_images} (remove {extra})"
+        if reference_images <= most and most > limits.max_reference_images:
+            advice += f", or use {roomier}, which takes up to {most}"
         raise InvalidArgument(
-            f"Model '{model}' takes up to {limits.max_reference_images} reference images; got {reference_images}. "
-            "Use gemini-omni-1.2-flash for up to 6.",
+            f"Model '{model}' takes up to {limits.max_reference_images} reference images per request; this request "
+            f"has {reference_images}. {advice}.",
             field="input",
         )
     if task == "upscale" and not limits.upscale:

@@ -68,6 +68,12 @@ def _check_task(task: str, images: int, videos: int, has_previous: bool, prompt:
     if task == "edit" and not prompt.strip():
         raise InvalidArgument("An edit needs a text instruction saying what to change (and what to keep).",
                               field="input")
+    if task in ("image_to_video", "reference_to_video") and images:
+        # A tag naming an image that was not given (<IMAGE_REF_5> with 3 images) is the request's mistake: 400
+        # now, rather than a failed job later.
+        from omnireel.media.prompt.parse import check_image_tags
+
+        check_image_tags(prompt, images)
 
 
 def _previous(runtime: "Runtime", tenant_id: str, interaction_id: str):

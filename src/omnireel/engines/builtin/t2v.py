@@ -25,7 +25,7 @@ from omnireel.media.palette import palette_named
 from omnireel.media.prompt.parse import parse
 from omnireel.media.prompt.plan import ShotPlan, describe
 from omnireel.media.prompt.quotes import _QUOTED
-from omnireel.media.prompt.vocab import PHOTOREAL_SUBJECTS
+from omnireel.media.prompt.vocab import ORG_NOUNS, PHOTOREAL_SUBJECTS
 
 # Photoreal nouns that are really places the procedural environments draw (stylised, not photoreal): a prompt
 # whose only "subject" is one of these gets motion design, not an animatic.
@@ -71,6 +71,8 @@ def undrawn_elements(prompt: str) -> list[str]:
     words = re.findall(r"[a-z]+", unquoted)
     missing: list[str] = []
     for i, word in enumerate(words):
+        if i + 1 < len(words) and words[i + 1] in ORG_NOUNS:
+            continue  # "a coffee brand": what a brand sells, not a thing the shot shows
         if word in PHOTOREAL_SUBJECTS and word not in DRAWABLE:
             phrase = f"{words[i - 1]} {word}" if i and words[i - 1] not in _FILLER else word
             if phrase not in missing:

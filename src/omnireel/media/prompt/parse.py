@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from omnireel.errors import ImageTagError
 from omnireel.media.audio.ambience import layers_for
 from omnireel.media.audio.music import mood_for
 from omnireel.media.palette import palette_for
@@ -124,8 +125,43 @@ def _beats(prompt: str) -> tuple[list[tuple[float, float, str]], str]:
     return beats, (prompt[: marks[0].start()] + " " + tail).strip()
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def check_image_tags(prompt: str, image_count: int) -> None:
+    """Refuse a prompt whose tags point past the images given: <IMAGE_REF_5> with 3 images, <IMAGE_REF_0>, or
+    <FIRST_FRAME> and <LAST_FRAME> over a single image. Silently binding such a tag showed the wrong image (or
+    none) while the plan claimed otherwise."""
+    bad: list[str] = []
+    frames: list[str] = []
+    for m in _TAG.finditer(prompt or ""):
+        if m.group(2):
+            n = int(m.group(2))
+            if not 1 <= n <= image_count and f"<IMAGE_REF_{n}>" not in bad:
+                bad.append(f"<IMAGE_REF_{n}>")
+        elif m.group(1).upper() not in frames:
+            frames.append(m.group(1).upper())
+    given = f"{_plural(image_count, 'image')} {'was' if image_count == 1 else 'were'} given"
+    if bad:
+        valid = "<IMAGE_REF_1>" if image_count == 1 else f"<IMAGE_REF_1> to <IMAGE_REF_{image_count}>"
+        raise ImageTagError(
+            f"The prompt references {', '.join(bad)}, but {given}: tags number the images in the order they are "
+            f"passed, so only {valid} can be used. Pass the missing image or change the tag.",
+            field="input",
+        )
+    if len(frames) > image_count:
+        tags = " and ".join(f"<{f}>" for f in frames)
+        raise ImageTagError(
+            f"The prompt tags {tags}, but {given}: each tag needs an image of its own. Pass one image per tag, "
+            f"or keep only <{frames[0]}>.",
+            field="input",
+        )
+
+
 def _roles(prompt: str, image_count: int) -> dict[str, int]:
-    """Bind role tags to images: <IMAGE_REF_n> is image n; FIRST/LAST_FRAME take the images in tag order."""
+    """Bind role tags to images: <IMAGE_REF_n> is image n; FIRST/LAST_FRAME take the images in tag order.
+    (With images given, check_image_tags has already refused tags that point past them.)"""
     roles: dict[str, int] = {}
     used: set[int] = set()
     for m in _TAG.finditer(prompt):
@@ -133,11 +169,14 @@ def _roles(prompt: str, image_count: int) -> dict[str, int]:
             idx = int(m.group(2)) - 1
             roles[f"ref_{idx + 1}"] = idx
             used.add(idx)
-    free = iter(i for i in range(max(image_count, 2)) if i not in used)
+    free = iter(i for i in range(image_count or 2) if i not in used)
     for m in _TAG.finditer(prompt):
         tag = m.group(1).upper()
         if tag in ("FIRST_FRAME", "LAST_FRAME") and tag.lower() not in roles:
-            roles[tag.lower()] = next(free)
+            k = next(free, None)
+            if k is None:
+                break  # every image already has a role: the tag binds nothing rather than a missing image
+            roles[tag.lower()] = k
     return roles
 
 
@@ -166,21 +205,26 @@ _LEADING_SO = re.compile(r"^(?:so\s+that|so|such\s+that|where|while|and|then)\s+
 # Screenplay openers: "Open on a beach at dawn", "start with a close-up of ...", "cut to the kitchen".
 _OPENER = re.compile(
     r"^(?:(?:then|and)\s+)?(?:(?:we\s+)?(?:open|opens|start|starts|begin|begins|end|ends|close|closes|finish|finishes)\s+"
-    r"(?:on|with|in)|cut(?:s)?\s+to|fade(?:s)?\s+(?:in|up)\s+(?:on|to)|fade(?:s)?\s+(?:in|up))\s+",
+    r"(?:on|with|in)|cut(?:s)?\s+to|fade(?:s)?\s+(?:in|up)\s+(?:on|to)|fade(?:s)?\s+(?:in|up)"
+    # A bare opener is direction too ("start wide", "end tight"), but "end card" / "end screen" name a title.
+    r"|(?:we\s+)?(?:start|starts|begin|begins|end|ends|finish|finishes)(?!\s+(?:card|screen|slate|frame)\b))\s+",
     re.I,
 )
 # "Short ad for a neighbourhood cafe", "product shot for Stories": the kind of video is not its subject.
 _AD_FOR = re.compile(
     r"^(?:(?:a|an|the|our|my|this)\s+)?(?:(?:short|quick|simple|fun|cinematic|motion[- ]graphics|product|social|explainer|"
-    r"vertical|square|brand|\d{1,3}[- ]?(?:s|sec|second))\s+){0,3}(?:ad|advert|advertisement|commercial|promo|spot|teaser|"
+    r"vertical|square|brand|upbeat|playful|bold|modern|sleek|elegant|energetic|vibrant|minimal|clean|"
+    r"\d{1,3}[- ]?(?:s|sec|second))\s+){0,4}(?:ad|advert|advertisement|commercial|promo|spot|teaser|"
     r"trailer|reel|video|clip|story|post|explainer|animation|product\s+shot|product\s+video)\s+(?:for|about|featuring)\s+",
     re.I,
 )
 # A clause that opens with the name of a title ("Title card for a coffee shop", "lower third with ...") is about
 # on-screen text: the shot opens on a title, not on a subject.
 _TITLE_LEAD = re.compile(
-    r"^(?:(?:a|an|the|our|my|big|bold|simple|animated|kinetic|vintage|minimal|clean|final|closing|opening)\s+){0,3}"
-    r"(?:title\s+(?:card|sequence|screen)|titles|end\s+(?:card|screen)|lower\s+third|intro\s+card|outro\s+card|"
+    r"^(?:(?:a|an|the|our|my|big|bold|simple|animated|kinetic|vintage|minimal|clean|final|closing|opening|fun|playful|"
+    r"bright|colorful|colourful|elegant|modern|retro|neon|glowing|golden|gold|upbeat|dynamic|stylish|cool|large|"
+    r"short|main|hero)\s+){0,3}"
+    r"(?:title\s+(?:card|sequence|screen)|titles|title|end\s+(?:card|screen)|lower\s+third|intro\s+card|outro\s+card|"
     r"logo\s+reveal|(?:kinetic\s+)?typography|text\s+animation|headline|caption|tagline|slogan)\b",
     re.I,
 )
@@ -298,6 +342,23 @@ _DURATION = re.compile(r"\d{1,4}(?:s|sec|secs|k|p|fps|mm)?|\d{1,2}:\d{1,2}")
 _FILLER = _DETERMINERS | {"and", "with", "of", "in", "on", "at", "to", "for", "very", "it", "its", "&", "+"}
 
 
+# Common English words beyond the vocabulary tables, so that a plain English prompt is recognised as one.
+_COMMON_ENGLISH = {
+    "a", "an", "the", "and", "or", "but", "of", "for", "by", "as", "is", "are", "be", "it", "its", "this", "that",
+    "these", "those", "with", "without", "then", "than", "so", "very", "more", "most", "less", "all", "each", "every",
+    "some", "any", "no", "not", "only", "just", "also", "we", "you", "your", "our", "my", "their", "his", "her",
+    "she", "he", "they", "them", "me", "us", "what", "when", "while", "where", "who", "how", "make", "show", "shows",
+    "video", "clip", "shot", "scene", "title", "text", "words", "card", "end", "start", "open", "night", "day",
+    "morning", "evening", "light", "dark", "bright", "new", "old", "big", "small", "red", "blue", "green", "yellow",
+    "white", "black", "gold", "golden", "pink", "purple", "orange", "silver", "glass", "wood", "water", "sky", "sun",
+    "moon", "star", "stars", "space", "planet", "sea", "wave", "waves", "wind", "leaves", "sign", "hand", "hands",
+    "table", "wall", "floor", "window", "door", "road", "night", "time", "second", "seconds", "first", "last",
+    "one", "two", "three", "up", "down", "left", "right", "out", "back", "off", "here", "there", "now", "after",
+    "before", "like", "about", "same", "other", "another", "into", "onto", "soft", "warm", "cool", "calm", "deep",
+    "fresh", "daily", "sale", "shop", "brand", "logo", "product", "hero", "final", "fun", "title", "have", "has",
+}
+
+
 def _words(text: str) -> list[str]:
     return [w for w in text.split() if w.strip("\"“”„«»'‘’()[]")]
 
@@ -306,14 +367,64 @@ def _key(word: str) -> str:
     return word.lower().strip(".,:;!?\"“”„«»'‘’()[]")
 
 
+def _english_words() -> frozenset[str]:
+    words = set(_COMMON_ENGLISH) | _LOOK | _TEXT_INTRO | _PREPOSITIONS | _DETERMINERS | _RELATIVE | _COPULAS
+    words |= _VERBS | _BASE_VERBS | _ING_NOT_ACTIONS | _INSTRUCTIONS | _PLATFORM | _IMAGE_NOUNS | _SHOT_KINDS
+    for table in (vocab.CAMERA_MOVES, vocab.SHOT_SIZES, vocab.LIGHTING, vocab.STYLES):
+        words |= {w for _, ps in table for p in ps for w in re.findall(r"[a-z]+", p)}
+    for phrases in (vocab.PHOTOREAL_SUBJECTS, vocab.GRAPHIC_WORDS, vocab.ACTION_VERBS, vocab.AERIAL_SHOTS, vocab.ORG_NOUNS):
+        words |= {w for p in phrases for w in re.findall(r"[a-z]+", p)}
+    return frozenset(words)
+
+
+_ENGLISH = _english_words()
+_LETTER_WORD = re.compile(r"[^\W\d_]+")  # runs of letters, any script; one pass, linear
+
+
+def _reads_as_english(unquoted: str) -> bool:
+    """Whether the prompt's own words (quotes, tags and beat marks removed) are English the parser can read: not
+    when most letters are outside the Latin script ("夜の東京のネオン街"), nor when few of its words are English
+    words it knows ("Eine ruhige Waldlandschaft bei Sonnenaufgang"). One linear pass over the text."""
+    words = _LETTER_WORD.findall(unquoted.lower())
+    if not words:
+        return True  # nothing but quotes, tags or numbers: nothing to misread
+    letters = sum(len(w) for w in words)
+    latin = sum(1 for w in words for c in w if c < "\u0250")
+    if latin * 2 < letters:
+        return False
+    known = sum(
+        1 for w in words
+        if w in _ENGLISH or (w.endswith("s") and w[:-1] in _ENGLISH) or (len(w) > 4 and w.endswith(("ing", "ly", "ed")))
+    )
+    if len(words) >= 3 and known == 0:  # two unknown words ("Hello World") are too few to judge
+        return False
+    return not (len(words) >= 4 and known * 5 < len(words))
+
+
 def _is_look(k: str) -> bool:
     """A word that only describes the look, sound, length or cut of the video (or an empty token)."""
     return not k or k in _LOOK or k in _FILLER or bool(_DURATION.fullmatch(k))
 
 
+# "the first image", "the last one": which picture, not what is in it.
+_ORDINALS = {
+    "first", "second", "third", "fourth", "fifth", "sixth", "last", "final", "next", "other", "one", "ones",
+    "then", "now", "again", "finally",  # "start wide, then push in": left over once the camera words are gone
+}
+# After "and", these start a new direction rather than continue the subject: "the cup and end on the logo".
+_DIRECTION_VERBS = {
+    "end", "ends", "start", "starts", "begin", "begins", "finish", "finishes", "close", "closes", "open", "opens",
+    "cut", "cuts", "fade", "fades", "then", "zoom", "zooms", "pan", "pans", "push", "pushes", "pull", "pulls", "tilt",
+    "tilts", "hold", "holds", "settle", "settles", "land", "reveal", "reveals", "transition", "dissolve", "whip",
+}
+
+
 def _names_nothing(k: str) -> bool:
     """A subject word that names the picture, the shot or its style rather than something in it."""
-    return k in _IMAGE_NOUNS or k in _SHOT_KINDS or k in _META or k in _FILLER or bool(_DURATION.fullmatch(k))
+    return (
+        k in _IMAGE_NOUNS or k in _SHOT_KINDS or k in _META or k in _FILLER or k in _ORDINALS
+        or bool(_DURATION.fullmatch(k))
+    )
 
 
 def _is_ing(w: str) -> bool:
@@ -361,7 +472,9 @@ def _split_subject_action(words: list[str]) -> tuple[str | None, str | None]:
         # "a planet slowly rotating": the adverb belongs to the action that follows it.
         verbish = verbish or (_is_adverb(k) and i + 1 < len(keys) and (keys[i + 1] in _VERBS or _is_ing(keys[i + 1])))
         base = k in _BASE_VERBS and keys[i - 1].endswith("s") and len(keys[i - 1]) > 3 and keys[i - 1] not in _DETERMINERS
-        if not (verbish or base or k in _PREPOSITIONS):
+        # "the coffee cup and end on the logo": "and" + a verb of direction ends the subject.
+        directed = k == "and" and i + 1 < len(keys) and (keys[i + 1] in _DIRECTION_VERBS or keys[i + 1] in _VERBS)
+        if not (verbish or base or directed or k in _PREPOSITIONS):
             continue
         # A participle before its noun is an adjective: "a glowing planet", "spinning gold coins".
         if not named:
@@ -439,6 +552,9 @@ def _clause_subject(clause: str, before_quote: bool) -> tuple[str, str | None, s
     text = _LEADING_SO.sub("", text)
     words = _words(text)
     keys = [_key(w) for w in words]
+    if keys and (keys[0] in _COPULAS or keys[0] in _RELATIVE):
+        # "<IMAGE_REF_1> is the first image": the tag was the subject; what is left says which picture it is.
+        return "skip", None, None
     # "Cinematic shot of a lighthouse", "close-up of raindrops", "5 second clip of a butterfly": the kind of shot
     # before "of" is not the subject.
     of = next((i for i, k in enumerate(keys[:8]) if k == "of"), None)
@@ -490,11 +606,24 @@ def _head(clause: str, subject: str | None) -> str:
     return clause[: at + len(last)] if at >= 0 else clause
 
 
+# "end on the logo", "open with the cup": what a shot starts or ends on is its subject, not its setting.
+_SCENE_NOT = re.compile(
+    r"\b(?:start|starts|begin|begins|end|ends|open|opens|close|closes|finish|finishes|settle|settles|land|lands|"
+    r"hold|holds|cut|cuts|fade|fades)\s+(?:on|with|in|to)\b",
+    re.I,
+)
+_SCENE_READ = 1000  # the setting is named early; a bound keeps the camera-phrase scan cheap on huge prompts
+
+
 def _scene(body: str) -> str | None:
-    text = _QUOTED.sub(" ", body)
+    """The setting: "in/on/at/over ... a place". Quotes end it ("an ocean that reads "..."" is an ocean), and
+    camera and opener phrases are removed first so "push in on the cup" is not a setting (the cup is the subject)."""
+    text = _QUOTED.sub(f" {_QUOTE_MARK} ", body[:_SCENE_READ])
+    text = _SCENE_NOT.sub(" , ", _CAMERA_WORDS.sub(" , ", text))
     m = re.search(
         r"\b(?:in|on|at|inside|under|against|through|across|over)\s+((?:a|an|the)\s+[a-z][\w'’ -]{2,48}?)"
-        r"(?=\s{0,2}[,.;!?]|$|\s{1,2}(?:with|while|as|and|during|under|at)\b)",
+        r"(?=\s{0,2}[,.;!?\ue000]|$|\s{1,2}(?:with|while|as|and|during|under|at|that|which|who|where|reads|says|"
+        r"saying|reading|spelling|showing|displaying)\b)",
         text,
         re.I,
     )
@@ -534,7 +663,8 @@ def _photoreal(
     subject: str | None, action: str | None, scene: str | None, prompt: str, head: str = "", clause: str = ""
 ) -> bool:
     def has_noun(s: str | None) -> bool:
-        words = set(re.findall(r"[a-z]+", (s or "").lower()))
+        # "a coffee brand": the words naming what an organisation sells are not things in the shot.
+        words = set(re.findall(r"[a-z]+", _ORG_MODIFIERS.sub(" ", (s or "").lower())))
         return any(n in words for n in vocab.PHOTOREAL_SUBJECTS)
 
     unquoted = _QUOTED.sub(" ", prompt).lower()
@@ -547,6 +677,9 @@ def _photoreal(
     if has_noun(subject) or has_noun(action) or has_noun(_QUOTED.sub(" ", clause)):
         return True
     return has_noun(scene) and not any(g in unquoted for g in vocab.GRAPHIC_WORDS)
+
+
+_ORG_MODIFIERS = re.compile(r"\b(?:[a-z]+\s+){1,2}(?=(?:" + "|".join(vocab.ORG_NOUNS) + r")\b)")
 
 
 def _content_changes(low: str) -> tuple[str, ...]:
@@ -587,6 +720,8 @@ def parse(prompt: str, *, image_count: int = 0, duration_s: float = 8.0) -> Shot
     """Read `prompt` into a ShotPlan. Beats are clipped to the duration; quoted text is kept verbatim; quotes cued
     as speech (narrator says, voice-over:, she says ...) become dialogue lines instead of on-screen text."""
     prompt = prompt or ""
+    if image_count:
+        check_image_tags(prompt, image_count)  # a tag past the images given is refused before anything is planned
     quotes = classify(prompt)
     voice_only = {q.text for q in quotes if q.spoken and not q.shown} - {q.text for q in quotes if not q.spoken}
     raw_beats, body = _beats(prompt)
@@ -619,6 +754,12 @@ def parse(prompt: str, *, image_count: int = 0, duration_s: float = 8.0) -> Shot
         clause = _SENTENCE_END.split(clean_body[:400], maxsplit=1)[0]
     scene = _scene(clean_body)
     unquoted = _QUOTED.sub(" ", _clean(prompt))
+    english = _reads_as_english(_BEAT.sub(" ", unquoted))
+    if not english:
+        # Words the parser cannot read give no subject, action or scene, only misquotes of the prompt; the plan
+        # says so and which defaults were used (describe()).
+        subject = action = scene = None
+        head = clause = ""
     low = unquoted.lower()
     # The last preserve pattern ("the logo stays unchanged") is the costly one: only tried when it can match.
     preserve_rx = _PRESERVE if ("stay" in low or "remain" in low) else _PRESERVE[:-1]
@@ -652,4 +793,5 @@ def parse(prompt: str, *, image_count: int = 0, duration_s: float = 8.0) -> Shot
         mood=mood_for(unquoted).name,
         dialogue=_dialogue(quotes, beats, raw_beats, duration_s),
         ambience=layers_for(unquoted),
+        english=english,
     )

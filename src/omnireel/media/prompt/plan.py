@@ -63,6 +63,7 @@ class ShotPlan:
     dialogue: tuple[DialogueLine, ...] = ()  # quoted lines to be spoken as voice-over, not drawn
     ambience: tuple[str, ...] = ()  # scene sound layers (city, ocean, wind, rain, crowd, ...)
     beats_asked_end_s: float | None = None  # the timed beats ran this long and were scaled to fit the duration
+    english: bool = True  # False: the prompt's own words (outside quotes) are not English the parser reads
 
     @property
     def quoted(self) -> tuple[str, ...]:
@@ -84,12 +85,19 @@ def describe(plan: ShotPlan, *, task: str, duration_s: float, size: tuple[int, i
         lines.append(f"- Subject: {subject}")
     if plan.action:
         lines.append(f"- Action: {plan.action}")
-    cam = _fmt_camera(plan.camera) + ("" if plan.camera_explicit else " (default; none named in the prompt)")
+    if plan.camera_explicit:
+        cam = _fmt_camera(plan.camera)
+    elif plan.english:
+        cam = _fmt_camera(plan.camera) + " (default; none named in the prompt)"
+    else:
+        cam = _fmt_camera(plan.camera) + " (default; the prompt's words were not understood)"
     lines.append(f"- Camera: {cam}; " + ("one continuous shot" if plan.continuous else "multi-shot"))
     if plan.shot_size:
         lines.append(f"- Framing: {plan.shot_size}")
     if plan.scene:
         lines.append(f"- Scene: {plan.scene}")
+    elif not plan.english and task == "text_to_video":
+        lines.append("- Scene: default (the prompt's words were not understood)")
     if plan.lighting:
         lines.append(f"- Lighting: {', '.join(plan.lighting)}")
     if plan.style:
@@ -101,6 +109,12 @@ def describe(plan: ShotPlan, *, task: str, duration_s: float, size: tuple[int, i
     if plan.roles:
         roles = ", ".join(f"{r} = image {i + 1}" for r, i in sorted(plan.roles.items(), key=lambda kv: kv[1]))
         lines.append(f"- Image roles: {roles}")
+    if not plan.english:
+        notes = [
+            "The builtin engine reads English prompts; this one was not understood beyond its quoted text, so "
+            "defaults were used for camera, scene and light.",
+            *notes,
+        ]
     if plan.beats_asked_end_s:
         notes = [
             f"The timed beats run to {plan.beats_asked_end_s:g} s but the video is {duration_s:g} s long, so every "
@@ -112,7 +126,7 @@ def describe(plan: ShotPlan, *, task: str, duration_s: float, size: tuple[int, i
         extra = f" [camera: {_fmt_camera(b.camera)}]" if b.camera else ""
         lines.append(f"- Beat {i + 1} [{b.start_s:g}-{b.end_s:g}s]: {b.description}{extra}")
     if plan.texts:
-        lines.append("- On-screen text (exact): " + "; ".join(f'"{t.text}" ({t.position})' for t in plan.texts))
+        lines.append("- On-screen text (exact): " + "; ".join(f'"{t.text}" ({t.position.replace("_", " ")})' for t in plan.texts))
     if plan.dialogue:
         spoken = "; ".join(f'"{d.text}" ({d.speaker}, from {d.start_s:g} s)' for d in plan.dialogue)
         lines.append(f"- Voice-over (spoken with offline speech synthesis): {spoken}")

@@ -77,6 +77,15 @@ GRAPHIC_WORDS = (
     "title card", "title sequence", "kinetic typography", "typography", "motion graphics", "lower third", "text",
     "logo", "end card", "abstract", "gradient", "background", "backdrop", "bokeh", "particles", "intro", "outro",
     "slide", "caption", "headline", "banner", "announcement", "countdown", "poster", "card",
+    # A title or tagline over a place ("Fun title over an ocean") is still type over a drawn environment.
+    "title", "tagline", "slogan", "wordmark",
+)
+
+# Organisations an ad is for: "a coffee brand" is a brand, not a cup of coffee, so the noun in front of one of
+# these does not make the prompt photoreal (the brand's ad is motion design).
+ORG_NOUNS = (
+    "brand", "brands", "company", "companies", "business", "startup", "agency", "label", "firm", "app", "shop",
+    "store", "chain", "franchise", "service", "roastery",
 )
 
 # Instructions that change a subject's pixels (recolour, replace, remove, add): beyond moving, scaling and

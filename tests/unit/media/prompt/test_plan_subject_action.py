@@ -175,6 +175,14 @@ def test_subject_and_action_lines_hold_no_instruction_words(prompt, task, images
         ("Use the first image as the first frame and the second as the last frame. A flower slowly opens.", MORPH, 2,
          "flower", "slowly opens"),
         ("Abstract gradient background with floating particles", T2V, 0, "Abstract gradient background", None),
+        # QA pass 2: a tag's description, a direction after "and", an opener and a title are not subjects.
+        ("<IMAGE_REF_1> is the first image, <IMAGE_REF_2> the second", R2V, 2, "the reference images", None),
+        ("[0-3s] slow push in on the coffee cup and end on the logo", I2V, 1, "the coffee cup", None),
+        ("[0-2s] start wide, then push in [2-4s] pan right", I2V, 1, "the image", None),
+        ("[0-2s] start wide, then push in [2-4s] pan right", T2V, 0, None, None),
+        ('Fun title over an ocean that reads "Summer Vibes"', T2V, 0, "title card (text only)", None),
+        ('Upbeat 6 second product ad for a coffee brand with the tagline "Fresh Daily"', T2V, 0, "coffee brand", None),
+        ("[0-3s] <IMAGE_REF_1> slow push in on the cup [3-6s] pan", R2V, 2, "the cup", None),
     ],
 )
 def test_subject_and_action(prompt, task, images, subject, action):
@@ -216,3 +224,25 @@ def test_quoted_text_claim_only_with_quoted_text():
     quoted = parse('Neon city at night, "Night Market"')
     note = claim + ': "Night Market" as hero (rise reveal).'
     assert note in describe(quoted, task=T2V, duration_s=8, size=(1280, 720), notes=[note])
+
+
+@pytest.mark.parametrize(
+    "prompt,scene",
+    [
+        # The QA reports: the words introducing a quote, or what the camera moves onto, were read as the setting.
+        ('Kinetic title over a studio that reads "Hello"', "a studio"),
+        ('Fun title over an ocean that reads "Summer Vibes"', "an ocean"),
+        ("[0-3s] <IMAGE_REF_1> slow push in on the cup [3-6s] pan", None),
+        ("[0-3s] slow push in on the coffee cup and end on the logo", None),
+        ("Slow push in on the bottle", None),
+        # Settings stay settings.
+        ("A golden retriever running on a beach at sunset", "a beach"),
+        ("Chef plating a dish in a busy kitchen, handheld", "a busy kitchen"),
+        ("A neon sign in the rain, slow pan left", "the rain"),
+        ('A cup on a wooden table, text "Hi" at the bottom', "a wooden table"),
+    ],
+)
+def test_scene_line(prompt, scene):
+    text = describe(parse(prompt), task=T2V, duration_s=8, size=(1280, 720))
+    got = re.search(r"^- Scene: (.*)$", text, re.M)
+    assert (got.group(1) if got else None) == scene
