@@ -147,3 +147,19 @@ def test_pull_out_over_a_frame_filling_subject_ends_wider_and_keeps_it_whole(run
     assert widths == sorted(widths, reverse=True), widths
     assert widths[-1] <= 0.8 * widths[0], widths  # the full pull-out (1.3x down to its end), not a gentler one
     assert "ends wider than the photo" in out.text and "left out" not in out.text and "gentler" not in out.text
+
+
+def test_big_subject_dolly_zoom_keeps_the_layers_close_and_says_so(run_engine, tmp_path):
+    """A dolly zoom parts the layers by a third of the subject's size; over a big subject that would uncover a
+    wide band behind it, so the background's own move is tempered (it still moves against the subject) and the
+    plan says so."""
+    img = textured_product(640, 360)
+    cv2.rectangle(img, (200, 40), (440, 330), tuple(int(c) for c in BLUE), -1)
+    req, out, _ = run_engine(task="image_to_video", prompt="Dolly zoom on the box", media=_media(image_path(tmp_path, img)))
+    _check_video(out, req)
+    assert "depth effect was kept subtle" in out.text
+    first, last = frame_at(out.video_path, 0), frame_at(out.video_path, req.frame_count - 1)
+    grow = (_blue_box(last)[2] - _blue_box(last)[0]) / (_blue_box(first)[2] - _blue_box(first)[0])
+    # The backdrop still zooms more than the subject (the dolly zoom's look): its texture spreads out more.
+    corner = (slice(5, 60), slice(5, 120))
+    assert np.abs(last[corner].astype(int) - first[corner]).mean() > 3 and grow < 1.15

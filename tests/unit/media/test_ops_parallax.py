@@ -121,3 +121,47 @@ def test_low_confidence_subject_moves_as_one_layer_without_seams():
     # No row-to-row jump in the sky columns away from the rocket: the photo's top and bottom edges are soft.
     col = frame[:, 40:120].mean(axis=(1, 2))
     assert np.abs(np.diff(col)).max() < 4, np.abs(np.diff(col)).max()
+
+
+def _grain(h: int, w: int, seed: int = 0) -> np.ndarray:
+    """A backdrop with fine texture everywhere (wood-grain-like streaks plus noise)."""
+    rng = np.random.default_rng(seed)
+    streaks = cv2.resize(rng.random((h, max(2, w // 24))).astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
+    base = 90 + 80 * streaks + rng.normal(0, 10, (h, w))
+    return np.clip(np.dstack([base, base * 0.7, base * 0.45]), 0, 255).astype(np.uint8)
+
+
+def test_mirror_fill_gives_the_hole_the_surrounding_texture():
+    from omnireel.media.ops.parallax import mirror_fill
+
+    img = _grain(300, 400)
+    hole = np.zeros((300, 400), bool)
+    cv2.circle(hole.view(np.uint8), (200, 150), 70, 1, -1)
+    subject = img.copy()
+    subject[hole] = (20, 90, 220)  # what the subject looked like there
+    out = mirror_fill(subject, hole)
+    assert np.array_equal(out[~hole], subject[~hole])  # only the hole changes
+    gray = cv2.cvtColor(out, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    local_sd = np.sqrt(np.maximum(cv2.blur(gray * gray, (9, 9)) - cv2.blur(gray, (9, 9)) ** 2, 0))
+    ring = hole & ~cv2.erode(hole.view(np.uint8), np.ones((31, 31), np.uint8)).astype(bool)  # the 15 px a move uncovers first
+    outside = ~cv2.dilate(hole.view(np.uint8), np.ones((31, 31), np.uint8)).astype(bool)
+    assert np.median(local_sd[ring]) >= 0.6 * np.median(local_sd[outside])  # textured, not a smooth wash
+    assert np.abs(out[hole].mean(axis=0) - img[~hole].mean(axis=0)).max() < 12  # the backdrop's colour, not the subject's
+
+
+def test_layers_parting_uncover_texture_not_a_blur_halo():
+    """A dolly zoom parts the layers most: around a big subject, what shows is the backdrop's own texture."""
+    img = _grain(360, 640, seed=2)
+    cv2.rectangle(img, (220, 70), (420, 300), (30, 90, 210), -1)
+    seg = segment(img)
+    assert seg.found
+    lay = choose_layout((640, 360), (640, 360), subject=seg.bbox)
+    still = LayeredStill(img, lay, seg, max_zoom=1.5)
+    cam = camera_at("dolly_zoom", 1.0)
+    frame = still.render(cam, layer_states("dolly_zoom", cam))
+    gray = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    local_sd = np.sqrt(np.maximum(cv2.blur(gray * gray, (7, 7)) - cv2.blur(gray, (7, 7)) ** 2, 0))
+    blue = np.abs(frame.astype(int) - (30, 90, 210)).sum(axis=2) < 60
+    near = cv2.dilate(blue.astype(np.uint8), np.ones((25, 25), np.uint8)).astype(bool) & ~cv2.dilate(blue.astype(np.uint8), np.ones((7, 7), np.uint8)).astype(bool)
+    far = ~cv2.dilate(blue.astype(np.uint8), np.ones((121, 121), np.uint8)).astype(bool)
+    assert np.median(local_sd[near]) >= 0.6 * np.median(local_sd[far]), (np.median(local_sd[near]), np.median(local_sd[far]))

@@ -33,6 +33,10 @@ STRENGTH = 1.9
 SWEEP_SPAN = (0.18, 0.78)  # the light sweep crosses the frame during this part of the clip
 # Moves meant to go closer than the framing: they may crop into the subject. Every other move keeps it whole.
 GOES_CLOSER = ("push_in", "crash_zoom", "dolly_zoom")
+# The most (of the frame's short side) the layers may part at the subject's edge: beyond a thin rim, the soft wash
+# the photo has instead of what is behind its subject shows as a blur halo (orbits, dolly zooms, big subjects).
+UNCOVER_LIMIT = 0.04
+MIN_RELIEF = 0.5  # but at least half the nominal parallax: the background must still read as further away
 # Where a pull-out would start cropped into a subject that fills the frame, it may end this much wider than the
 # framed shot instead (past the photo's edges, over its extended background), before it is made gentler.
 PULL_WIDER = (1.0, 0.9, 0.82)
@@ -112,6 +116,10 @@ def build_still(image: np.ndarray, size: tuple[int, int], move: CameraMove, n: i
     zmin = min(min(c.zoom, c.bg_zoom or 1.0) for c in cams)
     still = LayeredStill(image, lay, seg, look=look, max_zoom=zmax, min_zoom=zmin, rng=rng)
     still.pull_to = pull_to
+    if still.found:
+        widest = max(still.uncovered_px(c, layer_states(move.kind, c)) for c in cams)
+        limit = UNCOVER_LIMIT * min(size)
+        still.relief = 1.0 if widest <= limit else max(MIN_RELIEF, limit / widest)
     return still, strength
 
 
@@ -216,8 +224,13 @@ def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> Engine
     if still.found:
         notes.append(
             "The subject was separated from its background (2.5D parallax): the background moves less than the "
-            "subject, and the little it uncovers behind the subject is a soft fill of the surrounding background."
+            "subject, and the little it uncovers behind the subject is the surrounding background mirrored in."
         )
+        if still.relief < 0.6 and plan.camera.kind != "static":
+            notes.append(
+                "The depth effect was kept subtle: the photo has nothing behind its subject, so layers parting further "
+                "would show a blurred halo around it."
+            )
     if still.single:
         notes.append(
             "A likely subject was found, but its outline runs through smooth parts of the image rather than along "

@@ -1,7 +1,8 @@
 """2.5D parallax over a still: the subject (from `segment`) is one layer, the rest of the image, with the area
 behind the subject filled in and the frame's uncovered parts extended, is a background plate further back. The
 camera moves the subject layer by its full amount and the plate by a fraction (or, for an orbit, against it), so
-the background slides behind the subject and what the subject uncovers is the plausible, soft fill.
+the background slides behind the subject, and what the subject uncovers is the surrounding background mirrored in
+(`mirror_fill`): the photo's own texture, not a smooth wash that would read as a blur halo.
 
 The subject layer's pixels are only resampled by one affine warp per frame (`subject_matrix`), so undoing that
 warp gives them back; light effects touch them only when the look allows it (see `light.Look.preserve`).
@@ -38,6 +39,42 @@ def layer_states(kind: str, cam: CameraState, depth: float = DEPTH) -> CameraSta
         # Circling the subject: it stays put while the background sweeps the other way.
         return CameraState(zoom=1.0 + (cam.zoom - 1.0) * depth + 0.03, dx=-cam.dx * 1.6, dy=cam.dy * depth, roll=cam.roll * 0.5)
     return CameraState(zoom=1.0 + (cam.zoom - 1.0) * depth, dx=cam.dx * depth, dy=cam.dy * depth, roll=cam.roll * depth)
+
+
+MIRROR_FILL_PIXELS = 1_000_000  # the mirrored fill is computed at most at this size (it is only seen in slivers)
+
+
+def mirror_fill(rgb: np.ndarray, hole: np.ndarray) -> np.ndarray:
+    """`rgb` with each `hole` pixel replaced by the pixel mirrored across the nearest edge of the hole (the
+    background just outside, reflected in), or by that nearest edge pixel where the mirror point is off the image
+    or inside the hole too. Seams between mirrored patches are softened. A new array."""
+    from scipy import ndimage
+
+    h, w = hole.shape
+    if not hole.any() or hole.all():
+        return rgb.copy()
+    k = min(1.0, math.sqrt(MIRROR_FILL_PIXELS / (h * w)))
+    small_rgb, small_hole = rgb, hole
+    if k < 1.0:
+        size = (max(2, round(w * k)), max(2, round(h * k)))
+        small_rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+        small_hole = cv2.resize(hole.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST).astype(bool)
+    sh, sw = small_hole.shape
+    qy, qx = ndimage.distance_transform_edt(small_hole, return_distances=False, return_indices=True)
+    py, px = np.nonzero(small_hole)
+    ny, nx = qy[py, px], qx[py, px]
+    ry, rx = 2 * ny - py, 2 * nx - px
+    inside = (ry >= 0) & (ry < sh) & (rx >= 0) & (rx < sw)
+    ok = inside.copy()
+    ok[inside] = ~small_hole[ry[inside], rx[inside]]
+    filled = small_rgb.copy()
+    filled[py, px] = small_rgb[np.where(ok, ry, ny), np.where(ok, rx, nx)]
+    filled = cv2.GaussianBlur(filled, (0, 0), 0.5)
+    if k < 1.0:
+        filled = cv2.resize(filled, (w, h), interpolation=cv2.INTER_LINEAR)
+    out = rgb.copy()
+    out[hole] = filled[hole]
+    return out
 
 
 def _fill_holes_smooth(img: np.ndarray, known: np.ndarray) -> np.ndarray:
@@ -169,6 +206,8 @@ class LayeredStill:
         found = seg.found and not self.single
         self.layout, self.look, self.found = layout, look, found
         self.min_zoom = min_zoom  # below 1 the camera sees past the image's edges: the plate extends further
+        # How much of the layers' nominal relative motion (parallax) is played, 0..1 (see `tempered`).
+        self.relief = 1.0
         self.pull_to = 1.0  # where a pull-out over this still ends (set by whoever framed the move)
         self.width, self.height = W, H
         h, w = rgb.shape[:2]
@@ -255,12 +294,13 @@ class LayeredStill:
             # `sharp` is black and would draw a dark line around the photo).
             k = 2 * feather + 1
             weight = cv2.blur(cv2.erode(weight, np.ones((k, k), np.uint8), borderType=cv2.BORDER_REPLICATE), (k, k))
-        if alpha is not None:
-            behind = cv2.dilate(alpha, np.ones((7, 7), np.uint8))
-            behind = cv2.GaussianBlur(behind, (0, 0), 2.0)
-            weight[-py0 : -py0 + h, -px0 : -px0 + w] *= 1.0 - np.clip(behind, 0, 1)
         sharp = np.zeros_like(plate)
         sharp[-py0 : -py0 + h, -px0 : -px0 + w] = rgb
+        if alpha is not None:
+            # Behind the subject: the surrounding background mirrored in, so what the layers uncover as they part
+            # carries the photo's own texture and sharpness (a smooth wash there reads as a blur halo).
+            hole = cv2.dilate((alpha > 0.02).astype(np.uint8), np.ones((7, 7), np.uint8)).astype(bool)
+            sharp[-py0 : -py0 + h, -px0 : -px0 + w] = mirror_fill(rgb, hole)
         plate = cv2.blendLinear(sharp, plate, weight, 1.0 - weight)
         look = self.look
         base = plate
@@ -324,6 +364,26 @@ class LayeredStill:
 
     # -------------------------------------------------------------------------------------------------- render
 
+    def tempered(self, cam: CameraState, bg: CameraState) -> CameraState:
+        """The plate's camera moved towards the subject's by `relief`: less parallax. The photo has no picture
+        behind the subject (the plate there is a soft wash), so the more the layers part, the more of that wash
+        shows around the subject; `relief` keeps it to a thin rim (set by whoever plans the move)."""
+        k = self.relief
+        if k >= 1.0:
+            return bg
+        return CameraState(zoom=cam.zoom + (bg.zoom - cam.zoom) * k, dx=cam.dx + (bg.dx - cam.dx) * k,
+                           dy=cam.dy + (bg.dy - cam.dy) * k, roll=cam.roll + (bg.roll - cam.roll) * k)
+
+    def uncovered_px(self, cam: CameraState, bg: CameraState) -> float:
+        """How far (frame px) the subject's box corners and the plate under them part for these cameras: the
+        widest band of the wash behind the subject that can show."""
+        x0, y0 = self.sprite.x0, self.sprite.y0
+        h, w = self.sprite.alpha.shape
+        pts = np.array([[x0, y0, 1], [x0 + w, y0, 1], [x0 + w, y0 + h, 1], [x0, y0 + h, 1]], float).T
+        d = (self.layout.matrix(cam) - self.layout.matrix(bg)) @ pts
+        return float(np.hypot(d[0], d[1]).max())
+
+
     @property
     def light_render(self) -> bool:
         """Whether frames are cheap next to encoding them (no per-frame atmosphere or glow; a light sweep is drawn
@@ -343,7 +403,7 @@ class LayeredStill:
             from omnireel.media.ops.i420_layers import I420Layers
 
             self._i420 = I420Layers(self)
-        return self._i420.render(cam, bg if bg is not None else layer_states("push_in", cam))
+        return self._i420.render(cam, self.tempered(cam, bg if bg is not None else layer_states("push_in", cam)))
 
     def _warp_rect(self, img: np.ndarray, m: np.ndarray, x0: int, y0: int, border: float | tuple = 0) -> tuple[np.ndarray, int, int] | None:
         """Warp a sprite whose top-left is (x0, y0) in image pixels into the frame rectangle it lands on."""
@@ -459,7 +519,7 @@ class LayeredStill:
             if self.atmos is not None:
                 self.atmos.draw(frame, t, "front", (cam.dx * 1.3, cam.dy * 1.3))
             return frame
-        bg = bg if bg is not None else layer_states("push_in", cam)
+        bg = self.tempered(cam, bg if bg is not None else layer_states("push_in", cam))
         pm = self._plate_matrix(bg)
         r, frame, self.used_resize = None, None, False
         if self.fast_resize and self.halo is None and _scale_only(m) and _scale_only(pm):
