@@ -36,7 +36,8 @@ SHOT_SIZES: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 LIGHTING: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("neon", ("neon", "cyberpunk", "synthwave", "rgb lighting")),
-    ("golden hour", ("golden hour", "magic hour", "sunset", "sunrise", "dusk", "warm evening light")),
+    ("golden hour", ("golden hour", "magic hour", "sunset", "sunrise", "dusk", "warm evening light", "morning light",
+                     "morning sun", "early morning", "warm light", "warm lighting", "warm glow", "afternoon sun")),
     ("noir", ("noir", "chiaroscuro", "hard shadows", "low-key", "low key")),
     ("soft", ("soft light", "soft lighting", "softbox", "diffused", "soft, even", "soft glow", "gentle light")),
     ("cinematic", ("cinematic lighting", "cinematic light", "dramatic lighting", "rim light", "rim-lit", "backlit", "volumetric", "god rays")),

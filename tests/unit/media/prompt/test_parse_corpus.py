@@ -129,3 +129,10 @@ def test_preserve_is_not_a_content_change():
 )
 def test_content_changes_are_detected(prompt):
     assert parse(prompt).content_changes
+
+
+@pytest.mark.parametrize("words", ["warm morning light", "soft morning sun", "early morning", "warm lighting"])
+def test_warm_and_morning_light_is_a_lighting_request(words):
+    # QA: "warm morning light" was dropped without a word (no Lighting line, a "clean studio" palette).
+    p = parse(f"Product shot of this coffee cup, orbit around the cup, {words}. Keep the product exactly as it is.", image_count=1, duration_s=6)
+    assert "golden hour" in p.lighting, p.lighting
