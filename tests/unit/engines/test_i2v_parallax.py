@@ -163,3 +163,13 @@ def test_big_subject_dolly_zoom_keeps_the_layers_close_and_says_so(run_engine, t
     # The backdrop still zooms more than the subject (the dolly zoom's look): its texture spreads out more.
     corner = (slice(5, 60), slice(5, 120))
     assert np.abs(last[corner].astype(int) - first[corner]).mean() > 3 and grow < 1.15
+
+
+def test_crash_zoom_keeps_moving_around_the_snap(run_engine, tmp_path):
+    """QA: a crash zoom held still for the 30% before the snap and the 60% after it (4 s of frozen frame in 6 s)."""
+    req, out, _ = run_engine(task="image_to_video", prompt="Crash zoom into the bottle", duration_s=4,
+                             media=_media(image_path(tmp_path, textured_product())))
+    n = req.frame_count
+    for a, b in ((0, int(0.28 * n)), (int(0.5 * n), n - 1)):
+        fa, fb = frame_at(out.video_path, a).astype(int), frame_at(out.video_path, b).astype(int)
+        assert np.abs(fa - fb).mean() > 1.0, (a, b, np.abs(fa - fb).mean())

@@ -67,7 +67,10 @@ def camera_at(
         x, y, r = _wobble(t_s, seed, 0.006 * amount)
         return CameraState(zoom=1.06, dx=x, dy=y, roll=r)
     if kind == "crash_zoom":
-        # Hold, then a hard zoom over ~6% of the shot, then hold: the snap is what sells it.
+        # A slow creep, a hard zoom over ~6% of the shot, then a slow creep on: the snap is what sells it, and
+        # the creeps keep the long parts either side from reading as a frozen frame.
         k = min(1.0, max(0.0, (p - 0.3) / 0.06))
-        return CameraState(zoom=1.0 + 0.6 * (1 - (1 - k) ** 3))
+        before = 0.03 * min(1.0, p / 0.3)
+        after = 0.05 * ease((p - 0.36) / 0.64)
+        return CameraState(zoom=1.0 + before + 0.6 * (1 - (1 - k) ** 3) + after)
     return CameraState()
