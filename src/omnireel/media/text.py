@@ -7,6 +7,7 @@ resolution and then only composited, never resampled, which keeps glyph edges sh
 from __future__ import annotations
 
 import functools
+import math
 from importlib import resources
 
 import numpy as np
@@ -51,9 +52,13 @@ def fit_text(
         lines = _wrap(text, font, max_w)
         line_h = _line_height(font)
         widest = max(font.getlength(line) for line in lines)
-        if (len(lines) <= max_lines and widest <= max_w and line_h * len(lines) <= max_h) or size <= min_size:
+        if len(lines) <= max_lines and widest <= max_w and line_h * len(lines) <= max_h:
             return font, lines
-        size = max(min_size, int(size * 0.92))
+        # At min_size the height and line budgets give way, but never the width: a word too long for the line
+        # keeps shrinking rather than run off the frame.
+        if (size <= min_size and widest <= max_w) or size <= 6:
+            return font, lines
+        size = max(min_size if size > min_size else 6, int(size * 0.92))
 
 
 def _line_height(font: ImageFont.FreeTypeFont) -> int:
@@ -165,7 +170,9 @@ def balanced_lines(
 ) -> tuple[ImageFont.FreeTypeFont, list[str]]:
     """Display line breaking: the font size and breaks that make `text` as large as fits max_w x max_h while the
     lines stay balanced (no orphaned last word, breaks after punctuation, never after "the"/"of"). Words are
-    never split or changed, so " ".join(lines) == text. `prefer_lines` biases towards stacked layouts."""
+    never split or changed, so " ".join(lines) == text. `prefer_lines` biases towards stacked layouts.
+    `min_size` may override the height budget but never the width: a line wider than max_w would be cut off at
+    the frame edge, so text that only fits smaller (a single long word) comes back smaller than `min_size`."""
     words = text.split(" ")
     ref = load_font(100, bold)
     space = ref.getlength(" ")
@@ -175,25 +182,56 @@ def balanced_lines(
     n_words = len(words)
     best = None
     for n in range(1, min(max_lines, n_words) + 1):
-        for cuts in _combinations(n_words - 1, n - 1):
-            bounds = [0, *[c + 1 for c in cuts], n_words]
-            lines = [words[bounds[i] : bounds[i + 1]] for i in range(n)]
-            widths = [sum(wlen[bounds[i] : bounds[i + 1]]) + space * (len(lines[i]) - 1) for i in range(n)]
-            size = min(max_size, 100 * max_w / max(widths), 100 * max_h / (lh_ref * n))
-            cost = _break_cost(words, lines, widths) if n > 1 else 0.0
-            cost += 0.04 * abs(n - prefer_lines)
+        # Every break combination for short titles; for long ones (many lines of many words) the enumeration
+        # would explode, so the evenly filled greedy breaks stand in.
+        if math.comb(n_words - 1, n - 1) <= 4000:
+            candidates = (_bounds_from_cuts(cuts, n_words) for cuts in _combinations(n_words - 1, n - 1))
+        else:
+            candidates = (_even_bounds(wlen, space, n),)
+        for bounds in candidates:
+            k = len(bounds) - 1
+            lines = [words[bounds[i] : bounds[i + 1]] for i in range(k)]
+            widths = [sum(wlen[bounds[i] : bounds[i + 1]]) + space * (len(lines[i]) - 1) for i in range(k)]
+            size_w = 100 * max_w / max(widths)
+            size = min(max_size, size_w, max(min_size, 100 * max_h / (lh_ref * k)))
+            cost = _break_cost(words, lines, widths) if k > 1 else 0.0
+            cost += 0.04 * abs(k - prefer_lines)
             score = (size / max_size) - cost * 0.35
             if best is None or score > best[0] + 1e-9:
                 best = (score, size, [" ".join(line) for line in lines])
     _, size, lines = best
-    size = int(max(min_size, size))
-    font = load_font(size, bold)
-    if max(font.getlength(line) for line in lines) > max_w and size > min_size:
-        # Rounding or hinting pushed a line over: step down until it fits.
-        while size > min_size and max(load_font(size, bold).getlength(line) for line in lines) > max_w:
-            size -= 1
-        font = load_font(size, bold)
-    return font, lines
+    size = max(6, int(size))
+    # Rounding or hinting may push a line over: step down until it fits.
+    while size > 6 and max(load_font(size, bold).getlength(line) for line in lines) > max_w:
+        size -= 1
+    return load_font(size, bold), lines
+
+
+def _bounds_from_cuts(cuts: tuple[int, ...], n_words: int) -> list[int]:
+    return [0, *[c + 1 for c in cuts], n_words]
+
+
+def _even_bounds(wlen: list[float], space: float, n: int) -> list[int]:
+    """Line bounds for at most n lines that keep the widest line as narrow as greedy filling allows (a binary
+    search on the line width), so the lines come out about even."""
+    def pack(limit: float) -> list[int]:
+        bounds, cur = [0], -space
+        for i, w in enumerate(wlen):
+            if cur + space + w > limit and i > bounds[-1]:
+                bounds.append(i)
+                cur = w
+            else:
+                cur += space + w
+        return [*bounds, len(wlen)]
+
+    lo, hi = max(wlen), sum(wlen) + space * (len(wlen) - 1)
+    for _ in range(30):
+        mid = (lo + hi) / 2
+        if len(pack(mid)) - 1 <= n:
+            hi = mid
+        else:
+            lo = mid
+    return pack(hi)
 
 
 def _combinations(n: int, k: int):
@@ -205,7 +243,7 @@ def _combinations(n: int, k: int):
         for rest in _combinations(n, k - 1):
             if not rest or rest[0] > first:
                 yield (first, *rest)
-                
+
 
 def title_sprite(
     text: str,
@@ -224,11 +262,10 @@ def title_sprite(
     pad = int(size * 0.45) + 2
     asc, desc = font.getmetrics()
     if tracking:
-        xs, x = [], 0.0
-        for ch in text:
-            xs.append(x)
-            x += font.getlength(ch) + tracking * size
-        width = x - tracking * size
+        # Each letter where the kerned line puts it, plus the extra spacing: at tracking 0 this is the line
+        # itself, and the spread is exactly tracking * size * (len - 1) wider (the layout budgets for that).
+        xs = [font.getlength(text[:i]) + i * tracking * size for i in range(len(text))]
+        width = font.getlength(text) + tracking * size * max(0, len(text) - 1)
     else:
         width = font.getlength(text)
     w, h = int(np.ceil(width)) + 2 * pad, asc + desc + 2 * pad

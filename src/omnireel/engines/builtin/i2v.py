@@ -19,6 +19,7 @@ from omnireel.engines.builtin import common
 from omnireel.engines.builtin.titles import KineticTitles, image_accent, image_cards
 from omnireel.errors import CapabilityMissing
 from omnireel.media.audio.soundtrack import soundtrack
+from omnireel.media.glyphs import refuse_undrawable_text
 from omnireel.media.ops import light
 from omnireel.media.ops.camera_path import CameraState, camera_at
 from omnireel.media.ops.parallax import LayeredStill, layer_states
@@ -190,6 +191,7 @@ def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> Engine
         raise CapabilityMissing("image_to_video needs an image input; none was given.")
     duration = request.frame_count / request.fps
     plan = parse(request.prompt, image_count=len(images), duration_s=duration)
+    refuse_undrawable_text(plan.texts, "image_to_video")  # before any rendering: no empty boxes
     refuse_content_changes(plan, "image_to_video")
     roles = common.image_roles(request, plan.roles)
     # One image tagged as the last frame: the camera move ends on it (below), there is nothing to morph from.

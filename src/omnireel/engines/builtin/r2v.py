@@ -20,6 +20,7 @@ from omnireel.engines.builtin.i2v import refuse_content_changes
 from omnireel.engines.builtin.titles import KineticTitles
 from omnireel.errors import CapabilityMissing
 from omnireel.media.audio.soundtrack import soundtrack
+from omnireel.media.glyphs import refuse_undrawable_text
 from omnireel.engines.builtin.i2v import build_still, sweep_progress, titles_for
 from omnireel.media.ops import light, transitions
 from omnireel.media.ops.camera_path import camera_at
@@ -271,6 +272,7 @@ def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> Engine
         raise CapabilityMissing(f"reference_to_video takes at most {MAX_IMAGES} reference images; {len(images)} were given.")
     duration = request.frame_count / request.fps
     plan = parse(request.prompt, image_count=len(images), duration_s=duration)
+    refuse_undrawable_text(plan.texts, "reference_to_video")  # before any rendering: no empty boxes
     refuse_content_changes(plan, "reference_to_video")
     end, end_s, end_beat = _end_card(plan, duration)
     end_s = min(end_s, duration - 1.0)

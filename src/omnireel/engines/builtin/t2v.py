@@ -19,6 +19,7 @@ from omnireel.engines.builtin import common
 from omnireel.engines.builtin.animatic import Storyboard
 from omnireel.engines.builtin.titles import cards_for
 from omnireel.media.audio.soundtrack import soundtrack
+from omnireel.media.glyphs import refuse_undrawable_text
 from omnireel.media.motion.compose import Picture, look_for
 from omnireel.media.ops.camera_path import CameraState, camera_at
 from omnireel.media.palette import palette_named
@@ -94,6 +95,7 @@ def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> Engine
     width, height = request.size
     duration = request.frame_count / request.fps
     plan = parse(request.prompt, duration_s=duration)
+    refuse_undrawable_text(plan.texts, "text_to_video")  # before any rendering: no empty boxes
     cards = cards_for(plan, duration, common.request_rng(request, "titles"))
     words = scene_words(plan)
     look = look_for(words)

@@ -16,13 +16,16 @@ import cv2
 import numpy as np
 
 from omnireel.media.motion.layers import over
-from omnireel.media.text import balanced_lines, title_sprite
+from omnireel.media.text import balanced_lines, load_font, title_sprite
 
 LAYOUTS = ("hero", "lower_third", "stacked", "end_card")
 # (glyph colour, outline and shadow colour): light type for most pictures, dark type over bright ones.
 LIGHT_INK = ((255, 255, 255), (0, 0, 0))
 DARK_INK = ((24, 24, 28), (255, 255, 255))
 REVEALS = ("rise", "scale", "track", "wipe")
+# Every glyph stays this far (a fraction of the frame's width, and of its height) inside the frame edges on every
+# frame of its animation: broadcast "action safe", and room for players that crop a few percent.
+SAFE_MARGIN = 0.05
 
 
 @dataclasses.dataclass(frozen=True)
@@ -104,33 +107,36 @@ class KineticTitle:
         else:
             box = (width * (0.84 if land else 0.86), height * (0.40 if land else 0.32), short * 0.18, 3, 1)
         max_w, max_h, max_size, max_lines, prefer = box
-        self.font, self.lines = balanced_lines(
-            card.text, int(max_w), int(max_h), max_size=int(max_size), min_size=max(14, short // 26),
-            max_lines=max_lines, prefer_lines=prefer,
-        )
-        f = self.font
-        self.size = f.size
-        asc, desc = f.getmetrics()
-        self.lh = int((asc + desc) * 1.06)
-        widths = [f.getlength(line) for line in self.lines]
-        block_w, block_h = max(widths), self.lh * (len(self.lines) - 1) + asc + desc
+        # Below this size a title reads as small print; rather than go under it, a long title wraps onto more
+        # lines (in a taller box). A single word too long for a line has nothing to wrap and shrinks instead.
+        min_size = max(14, short // 26)
+        n_words = len(card.text.split(" "))
+        for extra in range(4):
+            n = max_lines + extra
+            font, lines = balanced_lines(
+                card.text, int(max_w), int(min(height * 0.6, max_h * n / max_lines)), max_size=int(max_size),
+                min_size=min_size, max_lines=n, prefer_lines=prefer,
+            )
+            if font.size >= min_size or n >= n_words:
+                break
+        if font.size < min_size:
+            # Still small print (a single long word): let it use the whole safe width rather than the design
+            # box; the safe-area step below brings it back inside.
+            font, lines = balanced_lines(
+                card.text, width, int(min(height * 0.6, max_h * n / max_lines)), max_size=int(max_size),
+                min_size=min_size, max_lines=n, prefer_lines=prefer,
+            )
         self.align = "left" if L in ("lower_third", "stacked") else "center"
-        bar = max(3, int(self.size * 0.12))
-        if L == "lower_third":
-            x_left = width * 0.07 + bar * 3
-            top = height * (0.86 if land else 0.82) - block_h
-        elif L == "stacked":
-            x_left = width * 0.08 + bar * 3
-            top = height * 0.5 - block_h / 2
-        else:
-            cy = {"top": 0.22, "upper_third": 0.33, "bottom": 0.78}.get(card.anchor, 0.5) if L == "hero" else 0.5
-            x_left = (width - block_w) / 2
-            top = height * cy - block_h / 2
-        top = min(max(top, height * 0.06), height * 0.94 - block_h)
-        self.block = (x_left, top, x_left + block_w, top + block_h)
-        self.bar = bar
+        self._land = land
+        self._place(font, lines)
+        # The box is a design size, not a guarantee: outlines, the wipe's slide, the scale pop's overshoot and the
+        # end card's frame reach past it. Step the type down (same breaks) until all of that is in the safe area.
+        while self.size > 6 and (over := self._overflow()) > 0:
+            x0, y0, x1, y1 = self._extent()
+            step = max(1, int(self.size * over / max(1.0, x1 - x0, y1 - y0)))
+            self._place(load_font(max(6, self.size - step)), lines)
+        self._track_max = [self._room_to_track(i) for i in range(len(self.lines))]
         self.glow = glow
-        self._widths = widths
         self.ink, self.edge = LIGHT_INK
         self.lighten = False  # the scrim darkens the picture behind light type, lightens it behind dark type
         self._layout_units()
@@ -144,16 +150,92 @@ class KineticTitle:
         self.scrim_strength = 0.6
         self._scrim_cache: dict[tuple[int, int], np.ndarray] = {}
 
+    def _place(self, font, lines: list[str]) -> None:
+        """Position the lines at this font size for the card's layout (sets font, size, line height, block)."""
+        w, h, L = self.w, self.h, self.card.layout
+        self.font, self.lines, self.size = font, lines, font.size
+        asc, desc = font.getmetrics()
+        self.lh = int((asc + desc) * 1.06)
+        self._widths = widths = [font.getlength(line) for line in lines]
+        block_w, block_h = max(widths), self.lh * (len(lines) - 1) + asc + desc
+        self.bar = bar = max(3, int(self.size * 0.12))
+        if L == "lower_third":
+            x_left = w * 0.07 + bar * 3
+            top = h * (0.86 if self._land else 0.82) - block_h
+        elif L == "stacked":
+            x_left = w * 0.08 + bar * 3
+            top = h * 0.5 - block_h / 2
+        else:
+            cy = {"top": 0.22, "upper_third": 0.33, "bottom": 0.78}.get(self.card.anchor, 0.5) if L == "hero" else 0.5
+            x_left = (w - block_w) / 2
+            top = h * cy - block_h / 2
+        top = min(max(top, h * 0.06), h * 0.94 - block_h)
+        self.block = (x_left, top, x_left + block_w, top + block_h)
+
+    def _line_x(self, i: int) -> float:
+        x_left, _, x_right, _ = self.block
+        return x_left if self.align == "left" else x_left + (x_right - x_left - self._widths[i]) / 2
+
+    def _extent(self) -> tuple[float, float, float, float]:
+        """(x0, y0, x1, y1): everything the title draws at any moment of its animation except the tracking
+        (which is limited to the room left, `_room_to_track`): glyphs with their outline, the wipe's slide from
+        the left, the scale reveal's overshoot around each word's centre, and the end card's frame."""
+        f, size, rev = self.font, self.size, self.card.reveal
+        stroke = max(1, size // 20)
+        xs0, xs1, ys0, ys1 = [], [], [], []
+        for i, line in enumerate(self.lines):
+            lx, ly = self._line_x(i), self.block[1] + i * self.lh
+            l, t, r, b = f.getbbox(line, stroke_width=stroke)
+            xs0.append(lx + l - (size * 0.5 + 1 if rev == "wipe" else 0))
+            xs1.append(lx + r)
+            ys0.append(ly + t)
+            ys1.append(ly + b if rev != "rise" else ly + self.lh + size * 0.25)  # rise: anywhere in its mask
+            if rev == "scale":  # back_out peaks at ~1.07, so a word grows to ~1.032x about its centre
+                words = line.split(" ")
+                for k, word in enumerate(words):
+                    x = lx + f.getlength(" ".join(words[:k]) + (" " if k else ""))  # as _layout_units places it
+                    wl, wt, wr, wb = f.getbbox(word, stroke_width=stroke)
+                    c, cy = x + math.ceil(f.getlength(word)) / 2, ly + sum(f.getmetrics()) / 2
+                    xs0.append(c + (x + wl - c) * 1.04)
+                    xs1.append(c + (x + wr - c) * 1.04)
+                    ys0.append(cy + (ly + wt - cy) * 1.04)
+                    ys1.append(cy + (ly + wb - cy) * 1.04)
+        x0, y0, x1, y1 = min(xs0), min(ys0), max(xs1), max(ys1)
+        if self.card.layout == "end_card":
+            th = max(2, int(size * 0.055))
+            bx0, by0, bx1, by1 = self.block
+            x0, x1 = min(x0, bx0 - size * 0.75 - th), max(x1, bx1 + size * 0.75 + th)
+            y0, y1 = min(y0, by0 - size * 0.6 - th), max(y1, by1 + size * 0.6 + th)
+        return x0, y0, x1, y1
+
+    def _overflow(self) -> float:
+        """How far (px) the title's extent reaches past the safe area; <= 0 when it is inside."""
+        x0, y0, x1, y1 = self._extent()
+        mx, my = self.w * SAFE_MARGIN, self.h * SAFE_MARGIN
+        return max(mx - x0, x1 - (self.w - mx), my - y0, y1 - (self.h - my))
+
+    def _room_to_track(self, i: int) -> float:
+        """The widest letter spacing (em, at most the reveal's 0.5) the track reveal may start line i from
+        without leaving the safe area: a long line gathers from a narrower spread instead of off screen."""
+        line, size = self.lines[i], self.size
+        if len(line) < 2:
+            return 0.0
+        l, _, r, _ = self.font.getbbox(line, stroke_width=max(1, size // 20))
+        lx, mx = self._line_x(i), self.w * SAFE_MARGIN
+        if self.align == "left":
+            room = (self.w - mx) - (lx + r)
+        else:  # the spread line stays centred on the line: half the growth on each side
+            room = 2 * min(lx + l - mx, (self.w - mx) - (lx + r))
+        return float(min(0.5, max(0.0, (room - 2) / (size * (len(line) - 1)))))
+
     def _layout_units(self) -> None:
         """Rasterise the glyphs in the current ink: full lines at their rest positions (exact, used while holding)
         and the animation units (words for rise and scale reveals)."""
-        f, (x_left, top, x_right, _) = self.font, self.block
-        block_w = x_right - x_left
+        f, top = self.font, self.block[1]
         self.line_units: list[_Unit] = []
         self.word_units: list[_Unit] = []
         for i, line in enumerate(self.lines):
-            lx = x_left if self.align == "left" else x_left + (block_w - self._widths[i]) / 2
-            ly = top + i * self.lh
+            lx, ly = self._line_x(i), top + i * self.lh
             spr, pad = title_sprite(line, f, glow=self.glow, color=self.ink, edge=self.edge)
             self.line_units.append(_Unit(spr, pad, lx, ly, i))
             if self.card.reveal in ("rise", "scale"):
@@ -242,7 +324,7 @@ class KineticTitle:
                 spr = (u.sprite * ramp[None, :, None]).astype(np.uint8)
                 blit(frame, spr, x - int((1 - e) * self.size * 0.5), y)
             else:  # track: letters gather from wide spacing
-                track = round((1 - e) * 0.5, 2)
+                track = round((1 - e) * self._track_max[u.line], 2)
                 spr, pad = self._tracked(u.line, track)
                 dx = (spr.shape[1] - u.sprite.shape[1]) / 2 if self.align == "center" else 0
                 blit(frame, spr, int(x - dx), y, min(1.0, e * 1.3))
