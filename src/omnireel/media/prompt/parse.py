@@ -612,6 +612,10 @@ _SCENE_NOT = re.compile(
     r"hold|holds|cut|cuts|fade|fades)\s+(?:on|with|in|to)\b",
     re.I,
 )
+_NOT_PLACES = frozenset({
+    "bottom", "top", "center", "centre", "middle", "left", "right", "corner", "side", "edge", "lower", "upper",
+    "end", "start", "beginning", "frame", "screen", "foreground", "background",
+})
 _SCENE_READ = 1000  # the setting is named early; a bound keeps the camera-phrase scan cheap on huge prompts
 
 
@@ -620,14 +624,18 @@ def _scene(body: str) -> str | None:
     camera and opener phrases are removed first so "push in on the cup" is not a setting (the cup is the subject)."""
     text = _QUOTED.sub(f" {_QUOTE_MARK} ", body[:_SCENE_READ])
     text = _SCENE_NOT.sub(" , ", _CAMERA_WORDS.sub(" , ", text))
-    m = re.search(
+    for m in re.finditer(
         r"\b(?:in|on|at|inside|under|against|through|across|over)\s+((?:a|an|the)\s+[a-z][\w'’ -]{2,48}?)"
         r"(?=\s{0,2}[,.;!?\ue000]|$|\s{1,2}(?:with|while|as|and|during|under|at|that|which|who|where|reads|says|"
         r"saying|reading|spelling|showing|displaying)\b)",
         text,
         re.I,
-    )
-    return m.group(1).strip() if m else None
+    ):
+        phrase = m.group(1).strip()
+        # "text at the bottom", "in the end": where on screen or when, not a setting.
+        if phrase.lower().split(None, 1)[1].split()[0] not in _NOT_PLACES:
+            return phrase
+    return None
 
 
 def _beat_of(beats: list[tuple[float, float, str]]) -> dict[str, int]:

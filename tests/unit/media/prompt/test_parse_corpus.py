@@ -136,3 +136,12 @@ def test_warm_and_morning_light_is_a_lighting_request(words):
     # QA: "warm morning light" was dropped without a word (no Lighting line, a "clean studio" palette).
     p = parse(f"Product shot of this coffee cup, orbit around the cup, {words}. Keep the product exactly as it is.", image_count=1, duration_s=6)
     assert "golden hour" in p.lighting, p.lighting
+
+
+@pytest.mark.parametrize("prompt", [
+    'Slow push in on the rocket, cinematic, text "Launch Day" at the bottom. Keep the rocket exactly as it is.',
+    'Title "Hello" in the center, then fade out at the end.',
+])
+def test_screen_positions_are_not_settings(prompt):
+    # The plan once reported "Scene: the bottom" for a title placed at the bottom of the frame.
+    assert parse(prompt, image_count=1, duration_s=8).scene is None
