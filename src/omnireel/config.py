@@ -48,7 +48,7 @@ class Settings:
     max_inline_input_bytes: int = 20 * 1024**2
     max_request_body_bytes: int = 64 * 1024**2  # a create with several inline images, base64-encoded
     max_prompt_chars: int = 20_000  # text of a create's input (and system_instruction); longer is a 400
-    inline_output_cap_bytes: int = 4 * 1024**2
+    inline_output_cap_bytes: int = 4_000_000  # 4 MB, as the docs and the over-cap note say it
     max_image_pixels: int = 40_000_000
     # webhooks: signed POSTs on terminal states; private/loopback targets are refused unless allowed (SSRF)
     webhook_allow_private: bool = False

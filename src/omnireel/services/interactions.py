@@ -313,7 +313,9 @@ def inline_video_data(runtime: "Runtime", tenant_id: str, file_id: str) -> tuple
 
 
 def _size_text(n: int) -> str:
-    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{max(1, round(n / 1e3))} kB"
+    if n >= 1e6:
+        return f"{n / 1e6:.1f}".removesuffix(".0") + " MB"
+    return f"{max(1, round(n / 1e3))} kB"
 
 
 def over_cap_note(size: int, cap: int) -> str | None:
