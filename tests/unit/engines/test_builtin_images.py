@@ -6,6 +6,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
+from PIL import Image
 
 from omnireel.engines.base import EngineRequest, MediaInput, SimpleContext, frame_size
 from omnireel.engines.builtin import common
@@ -244,3 +245,20 @@ def test_image_cards_layouts():
     assert cards["Fresh Coffee"].layout == "lower_third"
     assert cards["Big Title"].layout == "hero"
     assert cards["Open Daily"].layout == "end_card"
+
+
+def test_bars_beside_a_fitted_first_frame_meet_it_softly(run_engine, tmp_path):
+    """A first/last-frame pair narrower than the frame is fitted with bars beside it. The bars continue the
+    photo's own edges (a cover-scaled blur of the whole picture met it with a step of ~21 levels)."""
+    import importlib.util
+    from pathlib import Path
+
+    data = Path(list(importlib.util.find_spec("skimage").submodule_search_locations)[0]) / "data"
+    media = (MediaInput("image", data / "motorcycle_left.png", "image/png"), MediaInput("image", data / "motorcycle_right.png", "image/png"))
+    req, out, _ = run_engine(task="image_to_video", prompt="<FIRST_FRAME> <LAST_FRAME> smooth transition", media=media, resolution="720p")
+    w, h = req.size
+    iw, ih = Image.open(data / "motorcycle_left.png").size
+    x0 = round((w - iw * h / ih) / 2)  # where the fitted photo starts
+    col = frame_at(out.video_path, 0).astype(float).mean(axis=2).mean(axis=0)
+    for a, b in ((x0 - 4, x0 + 3), (w - x0 + 3, w - x0 - 4)):
+        assert abs(col[a] - col[b]) <= 12, (a, b, col[a], col[b])
