@@ -16,7 +16,6 @@ from omnireel.engines.base import EngineContext, EngineOutput, EngineRequest
 from omnireel.engines.builtin import common
 from omnireel.engines.builtin.titles import KineticTitles
 from omnireel.media.audio.soundtrack import soundtrack
-from omnireel.media.glyphs import refuse_undrawable_text
 from omnireel.media.ops import transitions
 from omnireel.media.ops.camera_path import CameraState, ease
 from omnireel.media.ops.morph import FlowMorph
@@ -76,7 +75,6 @@ def run(
     plan: ShotPlan,
     roles: dict[str, int],
 ) -> EngineOutput:
-    refuse_undrawable_text(plan.texts, "image_to_video")  # also when called directly
     width, height = request.size
     duration = request.frame_count / request.fps
     first_i = roles.get("first_frame", 0)
