@@ -16,7 +16,7 @@ from omnireel.engines.base import EngineContext, EngineRequest
 from omnireel.media.encode import VideoWriter
 from omnireel.media.opencv_threads import SingleThreaded
 
-ZOOM_ROOM = 2.0  # above the closest camera over a still (crash zoom 1.6x, a fast push 1.6x) with room to spare
+ZOOM_ROOM = 2.0  # above the closest camera over a still (crash zoom 1.68x, a fast push 1.6x) with room to spare
 PROGRESS_EVERY = 6  # frames; ~4 reports per second of video, cheap and responsive to cancel
 
 

@@ -16,6 +16,7 @@ import numpy as np
 from omnireel.media.ops.camera_path import CameraState
 
 COVER_TOLERANCE = 0.03
+TRIM = -0.08  # a subject box (from a low-resolution separation) may lose this much of its size at each edge
 SAFE_MARGIN = 0.035  # of the frame's shorter side: the subject's box keeps this far from every edge
 
 
@@ -54,6 +55,13 @@ def _place(length: float, frame: float, centre: float) -> float:
     if length >= frame:
         return float(np.clip(frame / 2 - centre, frame - length, 0.0))
     return (frame - length) / 2
+
+
+def _padded(box: tuple[float, float, float, float], k: float) -> tuple[float, float, float, float]:
+    """`box` grown by k of its size on every side (a negative k trims it)."""
+    x0, y0, x1, y1 = box
+    px, py = k * (x1 - x0), k * (y1 - y0)
+    return (x0 - px, y0 - py, x1 + px, y1 + py)
 
 
 def _inside(layout: Layout, box: tuple[float, float, float, float], cams: Sequence[CameraState], margin: float) -> bool:
@@ -107,20 +115,18 @@ def choose_layout(
             return lay
         # Nothing to reframe, but a move across the picture must still keep the subject (give or take a trim of
         # its box's edges) in frame; the caller makes the move gentler when it does not.
-        px, py = -0.08 * (x1 - x0), -0.08 * (y1 - y0)
-        return dataclasses.replace(lay, subject_fits=_inside(lay, (x0 - px, y0 - py, x1 + px, y1 + py), list(cams) or [CameraState()], 0.0))
+        return dataclasses.replace(lay, subject_fits=_inside(lay, _padded(subject, TRIM), list(cams) or [CameraState()], 0.0))
     if subject is None:
         return layout(fit)
     if (w >= h) == (W >= H):
         # Same orientation (3:2 into 16:9): the subject must be whole at rest, give or take a trim of its box's
         # edges; the camera may then go closer, as a push-in does.
-        k, margin = -0.08, 0.0
+        k, margin = TRIM, 0.0
         cams = (list(cams) or [CameraState()]) if whole_through_move else [CameraState()]
     else:
         # Landscape into portrait or the reverse: the subject stays whole, with a margin, through the whole move.
         k, margin, cams = 0.04, SAFE_MARGIN, list(cams) or [CameraState()]
-    pad_x, pad_y = k * (x1 - x0), k * (y1 - y0)
-    box = (x0 - pad_x, y0 - pad_y, x1 + pad_x, y1 + pad_y)
+    box = _padded(subject, k)
     for s in np.geomspace(cover, fit, 24):
         lay = layout(float(s))
         if _inside(lay, box, cams, margin):
