@@ -155,8 +155,15 @@ def test_plan_text_matches_what_is_drawn(run_engine, tmp_path):
     # Four shots are a multi-shot sequence (it used to say "one continuous shot" for 4-6 shots).
     assert re.search(r"^- Camera: .*; multi-shot$", out.text, re.M), out.text
     assert "one continuous shot" not in out.text
+    # The Camera line names the moves the shots use (it used to name one move, the first beat's).
+    assert re.search(r"^- Camera: per shot: slow push in, slow pan right, static; multi-shot$", out.text, re.M), out.text
     out, _ = _render(run_engine, tmp_path, 'Upbeat ad, "Open Daily" centered', 3, 4)
     assert re.search(r"^- Camera: .*; multi-shot$", out.text, re.M)
+    # No move named: the engine varies them per shot and says so.
+    camera = re.search(r"^- Camera: (.*)$", out.text, re.M).group(1)
+    assert camera.startswith("per shot: ") and "(chosen by the engine; none named in the prompt)" in camera, camera
+    shot_moves = re.findall(r"image \d, ([a-z ]+?)(?:;|$)", re.search(r"Note: Shots: (.*)", out.text).group(1))
+    assert len(set(shot_moves)) > 1 and all(m in camera for m in shot_moves), (shot_moves, camera)
     assert '"Open Daily" (end card)' in out.text
 
 

@@ -318,7 +318,8 @@ def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> Engine
         notes.append(f"Light and atmosphere: {seq.look.words()} ({where}).")
     return EngineOutput(
         video_path=output_path,
-        text=describe(plan, task="reference_to_video", duration_s=duration, size=(width, height), notes=notes),
+        text=describe(plan, task="reference_to_video", duration_s=duration, size=(width, height), notes=notes,
+                      moves=tuple(s.camera for s in shots)),
         width=width,
         height=height,
         duration_s=duration,

@@ -77,15 +77,21 @@ def _fmt_camera(c: CameraMove) -> str:
     return f"{c.speed} {name}" if c.kind not in ("static", "handheld") else name
 
 
-def describe(plan: ShotPlan, *, task: str, duration_s: float, size: tuple[int, int], notes: list[str] = ()) -> str:
-    """The plan as a short, readable text block for the output: what was understood and what was rendered."""
+def describe(plan: ShotPlan, *, task: str, duration_s: float, size: tuple[int, int], notes: list[str] = (),
+             moves: tuple[CameraMove, ...] = ()) -> str:
+    """The plan as a short, readable text block for the output: what was understood and what was rendered.
+    `moves`: the camera moves the shots actually use, in order, where they differ from shot to shot."""
     lines = [f"Shot plan (builtin engine, {task}):"]
     subject = plan.subject or _implied_subject(plan, task)
     if subject:
         lines.append(f"- Subject: {subject}")
     if plan.action:
         lines.append(f"- Action: {plan.action}")
-    if plan.camera_explicit:
+    distinct = list(dict.fromkeys(moves))
+    if len(distinct) > 1:
+        how = "" if plan.camera_explicit else " (chosen by the engine; none named in the prompt)"
+        cam = "per shot: " + ", ".join(_fmt_camera(c) for c in distinct) + how
+    elif plan.camera_explicit:
         cam = _fmt_camera(plan.camera)
     elif plan.english:
         cam = _fmt_camera(plan.camera) + " (default; none named in the prompt)"
