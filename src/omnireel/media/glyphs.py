@@ -79,6 +79,19 @@ def drawable_text(text: str) -> str:
     return "".join(ch for ch in text if ord(ch) not in _MODIFIERS or ord(ch) in cov)
 
 
+def legible(text: str, stand_in: str = "…") -> str:
+    """`text` for notes that are not promised verbatim (storyboard side notes): each run of characters no
+    bundled font can draw becomes `stand_in`, so nothing is drawn as an empty box."""
+    cov = coverage()
+    out: list[str] = []
+    for ch in drawable_text(text):
+        if ord(ch) in cov or ord(ch) in _INVISIBLE:
+            out.append(ch)
+        elif not out or out[-1] != stand_in:
+            out.append(stand_in)
+    return "".join(out)
+
+
 def missing_glyphs(text: str) -> list[str]:
     """The characters of `text` (deduplicated, in order) no bundled font can draw."""
     cov = coverage()

@@ -79,3 +79,16 @@ def test_undrawable_text_fails_with_a_specific_message(tmp_path, task, prompt, n
 def test_emoji_that_the_font_has_renders(run_engine):
     _, out, _ = run_engine(task="text_to_video", prompt='Title "Sunny Days ☀️" over an ocean')
     assert out.video_path.exists() and "Sunny Days ☀️" in out.text
+
+
+def test_side_notes_replace_characters_the_fonts_lack():
+    """Storyboard side notes quote the prompt's words: characters without a glyph become an ellipsis instead of
+    empty boxes (only quoted on-screen text is promised verbatim, and that is refused instead)."""
+    from omnireel.engines.builtin import animatic
+    from omnireel.media.glyphs import legible
+
+    assert legible("a 猫 on a sofa") == "a … on a sofa"
+    assert legible("热狗 stand, \u2600\ufe0f day") == "… stand, \u2600\ufe0f day"  # one stand-in a run; ☀️ stays
+    assert legible("Café déjà vu") == "Café déjà vu"
+    drawn = animatic._text(["a 猫 on a sofa"], 20, (255, 255, 255))
+    assert np.array_equal(drawn, animatic._text(["a … on a sofa"], 20, (255, 255, 255)))

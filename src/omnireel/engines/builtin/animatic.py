@@ -14,6 +14,7 @@ from typing import Iterator
 import cv2
 import numpy as np
 
+from omnireel.media.glyphs import legible
 from omnireel.media.motion.compose import Look, Picture, look_for
 from omnireel.media.motion.kinetic import Card
 from omnireel.media.ops.camera_path import CameraState, camera_at
@@ -107,7 +108,10 @@ def draw_camera_guide(img: np.ndarray, move: CameraMove, p: float, cam: CameraSt
 
 
 def _text(lines, size, color, bold=False):
-    return render_text_sprite(lines, load_font(size, bold), color=color, plate=None, align="left", shadow=False)
+    # Side notes quote the prompt's own words, which may hold characters the fonts lack: those are replaced
+    # (only quoted on-screen text is promised verbatim, and that was checked before rendering).
+    return render_text_sprite([legible(line) for line in lines], load_font(size, bold), color=color, plate=None,
+                              align="left", shadow=False)
 
 
 class Storyboard:
