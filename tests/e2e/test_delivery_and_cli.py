@@ -124,3 +124,36 @@ def test_input_forms_through_the_sdk(client):
     ])
     assert single.status == steps.status == "completed"
     assert steps.steps[0].content[0].text == "turn 2"
+
+
+def _cli(server, key, *args, timeout=120):
+    return subprocess.run([sys.executable, "-m", "omnireel.cli.main", "generate", *args, "--server", server.base_url,
+                           "--api-key", server.key(key)], capture_output=True, text=True, timeout=timeout)
+
+
+def test_cli_continues_from_a_previous_interaction_and_edits_an_uploaded_video(server, tmp_path):
+    import re
+
+    first = tmp_path / "first.mp4"
+    result = _cli(server, "cli-chain", "A tall card", "--model", FAKE, "--aspect", "9:16", "--resolution", "360p",
+                  "--duration", "3s", "-o", str(first))
+    assert result.returncode == 0, result.stderr
+    interaction_id = re.search(r"interaction: (\S+) \(continue from it with --previous \1\)", result.stderr).group(1)
+    # An edit of the previous turn: no format given, so none is sent and the source's carries over.
+    edited = tmp_path / "edited.mp4"
+    result = _cli(server, "cli-chain", "Make it black and white", "--model", FAKE, "--previous", interaction_id,
+                  "-o", str(edited))
+    assert result.returncode == 0, result.stderr
+    assert_video(edited, 360, 640, duration_s=3.0)
+    client = sdk_client(server, key=server.key("cli-chain"))
+    assert client.interactions.get(id=re.search(r"interaction: (\S+) ", result.stderr).group(1)).previous_interaction_id == interaction_id
+    # A local video is uploaded first and used as the source of the task asked for.
+    upscaled = tmp_path / "upscaled.mp4"
+    result = _cli(server, "cli-chain", "Upscale it", "--model", FAKE, "--video", str(first), "--task", "upscale",
+                  "--resolution", "720p", "-o", str(upscaled))
+    assert result.returncode == 0, result.stderr
+    assert_video(upscaled, 1280, 720, duration_s=8.0)  # the fake engine renders the request's format
+    uploaded = [f for f in client.files.list() if f.source.value == "UPLOADED"]
+    assert [f.mime_type for f in uploaded] == ["video/mp4"]
+    missing = _cli(server, "cli-chain", "edit", "--video", str(tmp_path / "nope.mp4"), "-o", str(tmp_path / "n.mp4"))
+    assert missing.returncode == 2 and "no such video" in missing.stderr

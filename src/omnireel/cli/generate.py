@@ -20,10 +20,12 @@ MAX_RESUMES = 5
 
 def generate(
     prompt: str = typer.Argument(..., help="What to make; quote exact on-screen text in double quotes."),
-    aspect: str = typer.Option("16:9", "--aspect", help="16:9, 9:16 or 1:1."),
-    resolution: str = typer.Option("720p", "--resolution", help="360p, 720p, 1080p or 4k."),
-    duration: str = typer.Option("8s", "--duration", help="Seconds, 3 to 15 (e.g. 8s)."),
+    aspect: Optional[str] = typer.Option(None, "--aspect", help="16:9 (default), 9:16 or 1:1; an edit keeps its source's unless set."),
+    resolution: Optional[str] = typer.Option(None, "--resolution", help="360p, 720p (default), 1080p or 4k; an edit keeps its source's unless set."),
+    duration: Optional[str] = typer.Option(None, "--duration", help="Seconds, 3 to 15 (default 8s); an edit keeps its source's unless set."),
     image: Optional[List[Path]] = typer.Option(None, "--image", help="Image input (repeat for first/last frame or references)."),
+    video: Optional[Path] = typer.Option(None, "--video", help="A video to edit, extend or upscale (uploaded first)."),
+    previous: Optional[str] = typer.Option(None, "--previous", help="Continue from this interaction's video (an edit, or --task extend/upscale)."),
     output: Path = typer.Option(Path("output.mp4"), "-o", "--output", help="Where to write the MP4."),
     model: str = typer.Option("gemini-omni-flash-preview", "--model"),
     seed: Optional[int] = typer.Option(None, "--seed"),
@@ -36,19 +38,20 @@ def generate(
     client = OmnireelClient(server, key)
     try:
         content: list[dict] = []
-        for path in image or []:
+        for kind, path in [("image", p) for p in image or []] + ([("video", video)] if video else []):
             if not path.is_file():
-                console.print(f"[red]error:[/] no such image: {path}")
+                console.print(f"[red]error:[/] no such {kind}: {path}")
                 raise typer.Exit(2)
             uploaded = client.upload(path)
-            content.append({"type": "image", "uri": uploaded["uri"], "mime_type": uploaded["mimeType"]})
+            content.append({"type": kind, "uri": uploaded["uri"], "mime_type": uploaded["mimeType"]})
         content.append({"type": "text", "text": prompt})
-        body: dict = {
-            "model": model,
-            "input": content if image else prompt,
-            "response_format": {"type": "video", "aspect_ratio": aspect, "resolution": resolution,
-                                "duration": duration, "delivery": "uri"},
-        }
+        # Only what the user set is sent: the server's defaults apply otherwise, and an edit keeps its source's
+        # size and duration.
+        video_format = {"type": "video", "delivery": "uri", **{k: v for k, v in (
+            ("aspect_ratio", aspect), ("resolution", resolution), ("duration", duration)) if v is not None}}
+        body: dict = {"model": model, "input": content if len(content) > 1 else prompt, "response_format": video_format}
+        if previous:
+            body["previous_interaction_id"] = previous
         config: dict = {}
         if seed is not None:
             config["seed"] = seed
@@ -65,9 +68,12 @@ def generate(
         raise typer.Exit(1)
     finally:
         client.close()
-    status, video_uri, text, error = result
+    interaction_id, status, video_uri, text, error = result
     if text:
         console.print(text)
+    if interaction_id:
+        console.print(f"interaction: {interaction_id} (continue from it with --previous {interaction_id})",
+                      soft_wrap=True)
     if status != "completed" or not video_uri:
         console.print(f"[red]{status}:[/] {error or 'no video was produced'}")
         raise typer.Exit(1)
@@ -112,7 +118,7 @@ def _follow(client: OmnireelClient, body: dict):
                     elif kind == "interaction.completed":
                         status = event["interaction"]["status"]
                         bar.update(task_id, completed=100)
-                        return status, video_uri, "\n".join(texts), error
+                        return interaction_id, status, video_uri, "\n".join(texts), error
                 if interaction_id is None:
                     raise ApiError(502, "the server closed the stream before creating the interaction")
             except httpx.TransportError:

@@ -197,6 +197,10 @@ def create(runtime: "Runtime", tenant_id: str, spec: CreateSpec, idempotency: tu
     payload = {
         "task": task, "model": model, "prompt": prompt, "seed": spec.seed, "media": media_payload,
         "source_file_id": source_file_id, "system_instruction": spec.system_instruction, **fmt,
+        # What the user set, as opposed to inherited or defaulted: edit, extend and upscale keep the source's own
+        # size and duration for whatever is not named here.
+        "options": {"explicit_format": [k for k in ("aspect_ratio", "resolution", "duration_s")
+                                        if getattr(spec.video, k) is not None]},
     }
     display_blocks = []
     media_iter = iter(resolved)
