@@ -18,6 +18,7 @@ from omnireel.engines.base import EngineOutput, EngineRequest, MediaInput
 from omnireel.errors import EngineFailure, JobCancelled
 from omnireel.jobs import events, queue
 from omnireel.jobs.progress import JobContext
+from omnireel.safety import SafetyPolicy, check_request
 from omnireel.services import files as files_service
 from omnireel.services.interactions import inline_note_block, over_cap_note
 from omnireel.storage.tables import files, interactions
@@ -61,6 +62,24 @@ def build_request(runtime: "Runtime", job: queue.ClaimedJob, scratch: Path) -> E
     )
 
 
+def check_safety(job: queue.ClaimedJob) -> None:
+    """Raise SafetyBlocked if the job's text must not be rendered. Runs in the job, before any engine, so every
+    engine gets the same policy and a block reaches the user as a failed interaction (wire spec §24), like the
+    hosted API's, through the same path as any other engine failure."""
+    p = job.payload
+    check_request(p.get("prompt"), p.get("system_instruction"), _policy(p.get("safety_settings")))
+
+
+def _policy(stored) -> SafetyPolicy:
+    try:
+        return SafetyPolicy.from_settings(stored)
+    except (KeyError, TypeError, AttributeError):
+        # Settings are validated at create, so this is a payload from elsewhere (an older or edited row): fall
+        # back to the defaults rather than to no filter.
+        log.warning("job payload has unreadable safety_settings; using the default thresholds")
+        return SafetyPolicy.default()
+
+
 def _sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -77,6 +96,7 @@ def run_job(runtime: "Runtime", job: queue.ClaimedJob, ctx_holder: dict) -> None
     output_path = runtime.blobs.temp_path(".mp4")
     blob_key = None
     try:
+        check_safety(job)  # first: a blocked request fetches no media and renders nothing
         request = build_request(runtime, job, scratch)
         engine_name = job.payload.get("engine", "builtin")
         _, engine = runtime.engines.resolve(job.payload["model"])

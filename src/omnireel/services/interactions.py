@@ -201,6 +201,8 @@ def create(runtime: "Runtime", tenant_id: str, spec: CreateSpec, idempotency: tu
         # size and duration for whatever is not named here.
         "options": {"explicit_format": [k for k in ("aspect_ratio", "resolution", "duration_s")
                                         if getattr(spec.video, k) is not None]},
+        # The job checks the text against these before any engine renders it (jobs/runner.py).
+        "safety_settings": spec.safety_settings,
     }
     display_blocks = []
     media_iter = iter(resolved)

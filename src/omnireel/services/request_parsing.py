@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from omnireel.engines.base import ASPECT_RATIOS, MAX_DURATION_S, MIN_DURATION_S, RESOLUTIONS, TASKS
 from omnireel.errors import InvalidArgument
+from omnireel.safety.categories import CATEGORIES, METHODS, THRESHOLDS
 
 log = logging.getLogger("omnireel.api")
 
@@ -126,6 +127,7 @@ class CreateSpec:
     labels: dict
     echo: dict  # request fields echoed on the interaction resource
     raw_input: object = None  # `input` as sent, for include_input
+    safety_settings: list[dict] = dataclasses.field(default_factory=list)  # validated; travels to the job
 
 
 def _bool(body: dict, name: str, default: bool) -> bool:
@@ -367,6 +369,45 @@ def _webhook_config(raw) -> None:
                                   field="webhook_config.user_metadata")
 
 
+def parse_safety_settings(raw) -> list[dict]:
+    """Validated `safety_settings`: a list of {type, threshold, method?} with known values and each type at most
+    once. Anything else is a 400 naming the field: a setting we misread could only loosen the filter the user
+    asked for, so nothing malformed is ignored."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise InvalidArgument("safety_settings must be a list of {type, threshold} objects.", field="safety_settings")
+    seen: set[str] = set()
+    out = []
+    for i, item in enumerate(raw):
+        field = f"safety_settings[{i}]"
+        if not isinstance(item, dict):
+            raise InvalidArgument(f"{field} must be an object with 'type' and 'threshold'.", field=field)
+        for key in item:
+            if key not in ("type", "threshold", "method"):
+                log.info("ignoring unknown field %s.%s", field, clip(key))
+        for name, allowed in (("type", CATEGORIES), ("threshold", tuple(THRESHOLDS))):
+            if name not in item:
+                raise InvalidArgument(f"{field}.{name} is required; supported values are {', '.join(allowed)}.",
+                                      field=f"{field}.{name}")
+            _setting_value(item, name, allowed, field)
+        if "method" in item:
+            _setting_value(item, "method", METHODS, field)
+        if item["type"] in seen:
+            raise InvalidArgument(f"{field}.type {item['type']} is listed more than once; give each category once.",
+                                  field=f"{field}.type")
+        seen.add(item["type"])
+        out.append({k: item[k] for k in ("type", "threshold", "method") if k in item})
+    return out
+
+
+def _setting_value(item: dict, name: str, allowed: tuple[str, ...], field: str) -> None:
+    value = item[name]
+    if not isinstance(value, str) or value not in allowed:
+        raise InvalidArgument(f"Invalid {field}.{name} {clip(repr(value))}: supported values are {', '.join(allowed)}.",
+                              field=f"{field}.{name}")
+
+
 def _generation_config(raw) -> tuple[str | None, int]:
     if raw is None:
         return None, 0
@@ -436,9 +477,7 @@ def parse_create(body) -> CreateSpec:
     system_instruction = body.get("system_instruction")
     if system_instruction is not None and not isinstance(system_instruction, str):
         raise InvalidArgument("system_instruction must be a string.", field="system_instruction")
-    safety = body.get("safety_settings")
-    if safety is not None and not isinstance(safety, list):
-        raise InvalidArgument("safety_settings must be a list.", field="safety_settings")
+    safety_settings = parse_safety_settings(body.get("safety_settings"))
     _webhook_config(body.get("webhook_config"))
     background = _bool(body, "background", False)
     store = _bool(body, "store", True)
@@ -453,5 +492,5 @@ def parse_create(body) -> CreateSpec:
         model=model, blocks=blocks, previous_interaction_id=previous, background=background, store=store,
         stream=stream, task=task, seed=seed, video=parse_response_format(body.get("response_format")),
         system_instruction=system_instruction, labels=_labels(body.get("labels")), echo=echo,
-        raw_input=body.get("input"),
+        raw_input=body.get("input"), safety_settings=safety_settings,
     )
