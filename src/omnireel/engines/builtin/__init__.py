@@ -6,15 +6,20 @@ pixels) and explicit where it lacks understanding: such requests fail with Capab
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 from omnireel.engines.base import EngineContext, EngineOutput, EngineRequest
 from omnireel.errors import CapabilityMissing
 
-_UNSUPPORTED = {
-    "edit": "The builtin engine cannot edit videos yet. Use a diffusers or upstream engine for edits.",
-    "extend": "The builtin engine cannot extend videos yet. Use a diffusers or upstream engine to extend a clip.",
-    "upscale": "The builtin engine cannot upscale videos yet. Use a diffusers or upstream engine to upscale.",
+# The tasks and the module that renders each (imported on first use: the engine stays cheap to construct).
+_RENDERERS = {
+    "text_to_video": "t2v",
+    "image_to_video": "i2v",
+    "reference_to_video": "r2v",
+    "edit": "edit",
+    "extend": "extend",
+    "upscale": "upscale",
 }
 
 
@@ -24,24 +29,13 @@ class BuiltinEngine:
     name = "builtin"
 
     def tasks(self) -> tuple[str, ...]:
-        return ("text_to_video", "image_to_video", "reference_to_video")
+        return tuple(_RENDERERS)
 
     def run(self, request: EngineRequest, ctx: EngineContext, output_path: Path) -> EngineOutput:
-        """Render `request` to `output_path` (H.264 + AAC MP4, exactly request.size and request.frame_count
-        frames at 24 fps) and return the output with a text block describing what was understood."""
-        if request.task == "text_to_video":
-            from omnireel.engines.builtin import t2v
-
-            return t2v.run(request, ctx, Path(output_path))
-        if request.task == "image_to_video":
-            from omnireel.engines.builtin import i2v
-
-            return i2v.run(request, ctx, Path(output_path))
-        if request.task == "reference_to_video":
-            from omnireel.engines.builtin import r2v
-
-            return r2v.run(request, ctx, Path(output_path))
-        message = _UNSUPPORTED.get(
-            request.task, f"The builtin engine does not support the task '{request.task}'."
-        )
-        raise CapabilityMissing(message)
+        """Render `request` to `output_path` (H.264 + AAC MP4 at 24 fps, exactly the size and frame count the
+        output reports) and return the output with a text block describing what was understood."""
+        module = _RENDERERS.get(request.task)
+        if module is None:
+            raise CapabilityMissing(f"The builtin engine does not support the task '{request.task}'.")
+        renderer = importlib.import_module(f"omnireel.engines.builtin.{module}")
+        return renderer.run(request, ctx, Path(output_path))
