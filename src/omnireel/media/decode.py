@@ -21,12 +21,16 @@ IMAGE_FORMATS = ("PNG", "JPEG", "WEBP", "GIF", "BMP", "TIFF")
 DEFAULT_MAX_PIXELS = 40_000_000
 
 
-def iter_frames(path: str | Path, fps: float | None = None, *, start_s: float = 0.0) -> Iterator[np.ndarray]:
+def iter_frames(
+    path: str | Path, fps: float | None = None, *, start_s: float = 0.0, pix_fmt: str = "rgb24"
+) -> Iterator[np.ndarray]:
     """Yield the video's frames as HxWx3 uint8 RGB arrays, one at a time.
 
     With `fps`, frames are resampled to that rate by time: output frame k shows the source frame on screen at
     time k/fps (frames are repeated or dropped; nothing is blended), so a 25 or 29.97 fps source keeps its
     duration and stays in sync with its audio. `start_s` skips frames shown before that time.
+    `pix_fmt` "yuv420p" yields planar I420 arrays ((height * 3 / 2, width); even sizes only) instead of RGB,
+    so an edit can pass untouched frames to the encoder without a colour round trip.
     """
     try:
         container = av.open(str(path))
@@ -42,15 +46,15 @@ def iter_frames(path: str | Path, fps: float | None = None, *, start_s: float = 
                 for frame in container.decode(stream):
                     t = frame.time if frame.time is not None else 0.0
                     if t + 1e-6 >= start_s:
-                        yield frame.to_ndarray(format="rgb24")
+                        yield frame.to_ndarray(format=pix_fmt)
                 return
             src_rate = stream.average_rate or stream.guessed_rate or fps
-            yield from _resample(container.decode(stream), float(fps), 1.0 / float(src_rate), start_s)
+            yield from _resample(container.decode(stream), float(fps), 1.0 / float(src_rate), start_s, pix_fmt)
         except av.error.FFmpegError as exc:
             raise InvalidMedia("The video file is damaged or uses an unsupported encoding.") from exc
 
 
-def _resample(frames, fps: float, period: float, start_s: float) -> Iterator[np.ndarray]:
+def _resample(frames, fps: float, period: float, start_s: float, pix_fmt: str = "rgb24") -> Iterator[np.ndarray]:
     # Output tick k (time k/fps) shows the latest source frame whose time is <= the tick. Hold one frame and emit
     # it for every tick that falls before the next source frame; the last frame covers one source period.
     k = 0
@@ -66,7 +70,7 @@ def _resample(frames, fps: float, period: float, start_s: float) -> Iterator[np.
                 yield held
                 k += 1
         if t + period > k / fps + 1e-6 or held is None:
-            held = frame.to_ndarray(format="rgb24")
+            held = frame.to_ndarray(format=pix_fmt)
     if held is not None:
         end = last_t - start_s + period
         while k / fps < end - 1e-6:

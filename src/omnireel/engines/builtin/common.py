@@ -47,6 +47,8 @@ def encode(
     *,
     stage: str = "render",
     opencv_pool: bool = True,
+    size: tuple[int, int] | None = None,
+    crf: int | None = None,
 ) -> int:
     """Write the clip's frames (RGB, or already I420: 2-D (height * 3 / 2, width) arrays) and soundtrack as an
     H.264 + AAC MP4 at request.size and request.fps, reporting progress; exactly request.frame_count frames (a
@@ -57,11 +59,16 @@ def encode(
     Three things overlap: frames render (and convert to I420) on a worker thread, the soundtrack is synthesised
     and AAC-encoded on another, and x264 encodes on this one (with its own threads). Renderers much lighter than
     the encoder pass `opencv_pool=False`: x264's threads fill the cores already, so OpenCV runs single-threaded
-    meanwhile (see `opencv_threads`); heavy renderers keep OpenCV's pool, which then shortens the clip."""
-    width, height = request.size
+    meanwhile (see `opencv_threads`); heavy renderers keep OpenCV's pool, which then shortens the clip.
+
+    `size` overrides request.size (an edit keeps its source's exact pixel size, which no aspect ratio and
+    resolution pair may name); `crf` overrides the encoder's default quality (an edit re-encodes pixels it
+    promises to keep, so it asks for less loss)."""
+    width, height = size or request.size
     total = request.frame_count
     ctx.progress(stage, 0.0)
-    with (contextlib.nullcontext() if opencv_pool else SingleThreaded()), VideoWriter(output_path, width, height, fps=request.fps) as writer:
+    quality = {} if crf is None else {"crf": crf}
+    with (contextlib.nullcontext() if opencv_pool else SingleThreaded()), VideoWriter(output_path, width, height, fps=request.fps, **quality) as writer:
         writer.write_audio_async(audio)
         i420 = (f if f.ndim == 2 else writer.to_i420(f) for f in frames)
         for i, yuv in enumerate(_prefetch(i420, total)):
