@@ -23,7 +23,7 @@ from omnireel.media.audio.loudness import integrated_lufs
 from omnireel.media.decode import iter_frames
 from omnireel.media.encode import VideoWriter
 from omnireel.media.ops import audio_continuation
-from omnireel.media.ops.source_clip import read_audio
+from omnireel.media.ops.video_source import read_audio
 from omnireel.media.ops.upscaler import Upscaler
 from tests.media_checks import decode
 

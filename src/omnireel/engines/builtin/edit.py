@@ -301,7 +301,7 @@ def _sound(src: Path, info: video_source.SourceInfo, r: _Resolved, rng: np.rando
     """The output's sound: the source's, through the timeline, then levels, a new bed, fades. Runs on the
     encoder's audio thread."""
     n = round(r.timeline.frames * SAMPLE_RATE / FPS)
-    audio = video_source.read_audio(src, info)
+    audio = video_source.read_audio(src, info.audio_samples) if info.has_audio else None
     x = timing.retime_audio(audio, r.timeline, SAMPLE_RATE) if audio is not None else np.zeros((2, n), np.float32)
     if r.gains:
         x = x * sound_edit.gain_envelope(n, SAMPLE_RATE, r.gains)

@@ -14,7 +14,6 @@ import collections
 import dataclasses
 import math
 import re
-import types
 from pathlib import Path
 
 import cv2
@@ -27,12 +26,11 @@ from omnireel.engines.builtin.titles import KineticTitles, image_accent, image_c
 from omnireel.engines.builtin.upscale import TIERS, aspect_of, explicit_fields, secs as _secs
 from omnireel.errors import CapabilityMissing
 from omnireel.media.audio.soundtrack import soundtrack
-from omnireel.media.decode import iter_frames
 from omnireel.media.glyphs import refuse_undrawable_text
 from omnireel.media.ops import audio_continuation, continuation
 from omnireel.media.ops.global_motion import STILL_PX, STILL_ZOOM, Velocity, clip_velocity, work_gray
-from omnireel.media.ops.source_clip import SAMPLE_RATE, SourceClip, exactly, open_clip, read_audio
-from omnireel.media.ops.video_fit import FrameFit
+from omnireel.media.ops.refit import plan_refit
+from omnireel.media.ops.video_source import SAMPLE_RATE, SourceInfo, frames_i420, inspect, read_audio, sample_rgb
 from omnireel.media.prompt.parse import parse
 from omnireel.media.prompt.plan import CameraMove, ShotPlan
 
@@ -117,7 +115,7 @@ def extension_seconds(request: EngineRequest) -> float:
     return s
 
 
-def output_size(clip: SourceClip, request: EngineRequest) -> tuple[int, int]:
+def output_size(clip: SourceInfo, request: EngineRequest) -> tuple[int, int]:
     """The source's size (rounded down to even) unless the aspect ratio or resolution was asked for: then the
     tier size, the unasked one taken from the source (nearest named aspect, nearest tier)."""
     explicit = explicit_fields(request)
@@ -195,7 +193,7 @@ def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> Engine
     plan = parse(prompt, duration_s=seconds)
     refuse_undrawable_text(plan.texts, "extend")
     refuse_new_action(plan)
-    clip = open_clip(request.source_video, fps=request.fps)
+    clip = inspect(request.source_video)
     fps = clip.fps
     n_ext = round(seconds * fps)
     total = clip.frames + n_ext
@@ -209,7 +207,10 @@ def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> Engine
             f"extension {seconds:g} s ({total / fps:.1f} s in all). {advice}"
         )
     width, height = size = output_size(clip, request)
-    fit = FrameFit((clip.width, clip.height), size)
+    # The source keeps its pixels when the size does not change; otherwise it is reframed as an edit would be
+    # (cropped around its subject when that fits, else fitted whole), never stretched.
+    reshaped = abs((clip.width / clip.height) / (width / height) - 1) >= 0.02
+    fit = plan_refit((clip.width, clip.height), size, sample_rgb(clip.path, clip) if reshaped else [])
     titles = _titles(plan, n_ext / fps, size, common.request_rng(request, "titles"))
     n_src_audio = round(clip.frames * SAMPLE_RATE / fps)
     n_ext_audio = round(total * SAMPLE_RATE / fps) - n_src_audio
@@ -233,12 +234,12 @@ def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> Engine
     def frames():
         ring: collections.deque = collections.deque(maxlen=fps + 1)  # the last second: fps steps
         last = None
-        for f in exactly(iter_frames(clip.path, fps=fps), clip.frames):
-            g = fit(f)
-            ring.append(work_gray(g))
+        for f in frames_i420(clip.path, clip):
+            g = fit.apply(f)
+            ring.append(work_gray(g[:height]))  # the luma plane
             last = g
             yield g
-        still = np.ascontiguousarray(last)
+        still = cv2.cvtColor(last, cv2.COLOR_YUV2RGB_I420)
         velocity = clip_velocity(list(ring), width)
         cont = _camera(velocity, plan.camera, plan.camera_explicit, n_ext, size, fps, request.seed)
         state.update(velocity=velocity, cont=cont)
@@ -253,8 +254,8 @@ def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> Engine
         for j in range(len(cams)):
             yield titles.apply(picture(j), j / fps)
 
-    shape = types.SimpleNamespace(size=size, frame_count=total, fps=fps)  # what common.encode reads
-    common.encode(shape, ctx, output_path, frames(), audio, stage="extend")
+    out = dataclasses.replace(request, duration_s=total / fps)  # the whole clip: source and extension
+    common.encode(out, ctx, output_path, frames(), audio, stage="extend", size=size)
     return EngineOutput(
         video_path=output_path,
         text=_describe(clip, plan, fit, size, n_ext, state, joined.get("audio"), titles),
@@ -282,9 +283,8 @@ def _describe(clip, plan, fit, size, n_ext, state, audio, titles) -> str:
     w, h = size
     total = clip.frames + n_ext
     lines = ["Extend (builtin engine):"]
-    how = {"crop": "kept as decoded" + (" (cropped to even dimensions)" if (w, h) != (clip.width, clip.height) else ""),
-           "cover": f"scaled to {w}x{h} (same aspect ratio)",
-           "fit": f"fitted whole into {w}x{h} over a blurred extension of its own edges (no stretching)"}[fit.mode]
+    how = ("kept as decoded" + (" (cropped to even dimensions)" if (w, h) != clip.decoded_size else "")
+           if fit.identity else fit.words())
     rate = f", resampled from {clip.source_fps:g} fps by time" if clip.source_fps and abs(clip.source_fps - fps) > 0.01 else ""
     lines.append(f"- Source: {clip.width}x{clip.height}, {_secs(clip.duration_s)} s ({clip.frames} frames at {fps} fps{rate}), "
                  f"{how}, then re-encoded.")

@@ -8,8 +8,8 @@ The tiers follow the hosted model: 360p -> 720p or 1080p, 720p -> 1080p or 4k; n
 
 from __future__ import annotations
 
+import dataclasses
 import math
-import types
 from pathlib import Path
 
 import numpy as np
@@ -17,8 +17,7 @@ import numpy as np
 from omnireel.engines.base import ASPECT_RATIOS, EngineContext, EngineOutput, EngineRequest, frame_size
 from omnireel.engines.builtin import common
 from omnireel.errors import CapabilityMissing
-from omnireel.media.decode import iter_frames
-from omnireel.media.ops.source_clip import SAMPLE_RATE, SourceClip, exactly, open_clip, read_audio
+from omnireel.media.ops.video_source import SAMPLE_RATE, SourceInfo, frames_rgb, inspect, read_audio
 from omnireel.media.ops.upscaler import Upscaler
 
 TIERS = {"360p": 360, "720p": 720, "1080p": 1080, "4k": 2160}
@@ -69,7 +68,7 @@ def target_size(width: int, height: int, tier: str) -> tuple[int, int]:
     return (long, short) if width >= height else (short, long)
 
 
-def choose_target(clip: SourceClip, request: EngineRequest) -> str:
+def choose_target(clip: SourceInfo, request: EngineRequest) -> str:
     """The resolution to make: the explicit one when allowed for this source, else the next tier up. Refused
     (CapabilityMissing naming what is offered) when the pair is not offered."""
     tier = source_tier(clip.short_side)
@@ -96,7 +95,7 @@ def choose_target(clip: SourceClip, request: EngineRequest) -> str:
 def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> EngineOutput:
     if request.source_video is None:
         raise CapabilityMissing("upscale needs a source video: pass previous_interaction_id or a video input.")
-    clip = open_clip(request.source_video, fps=request.fps)
+    clip = inspect(request.source_video)
     if clip.duration_s > MAX_SOURCE_S + 0.5 / clip.fps:
         raise CapabilityMissing(
             f"The source is {clip.duration_s:.1f} s long; upscale takes sources of up to {MAX_SOURCE_S:g} s. Trim it "
@@ -113,7 +112,7 @@ def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> Engine
         )
     target = choose_target(clip, request)
     width, height = target_size(clip.width, clip.height, target)
-    upscaler = Upscaler((clip.width, clip.height), (width, height))
+    upscaler = Upscaler(clip.decoded_size, (width, height))
     n = clip.frames
     samples = round(n * SAMPLE_RATE / clip.fps)
 
@@ -121,9 +120,9 @@ def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> Engine
         got = read_audio(clip.path, samples)
         return got if got is not None else np.zeros((2, samples), np.float32)
 
-    frames = (upscaler.i420(f) for f in exactly(iter_frames(clip.path, fps=clip.fps), n))
-    shape = types.SimpleNamespace(size=(width, height), frame_count=n, fps=clip.fps)  # what common.encode reads
-    common.encode(shape, ctx, output_path, frames, audio, stage="upscale")
+    frames = (upscaler.i420(f) for f in frames_rgb(clip.path, clip))
+    out = dataclasses.replace(request, duration_s=n / clip.fps)  # the source's length
+    common.encode(out, ctx, output_path, frames, audio, stage="upscale", size=(width, height))
     return EngineOutput(
         video_path=output_path,
         text=_describe(clip, target, (width, height), request, explicit),
@@ -135,7 +134,7 @@ def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> Engine
     )
 
 
-def _describe(clip: SourceClip, target: str, size: tuple[int, int], request: EngineRequest, explicit: set[str]) -> str:
+def _describe(clip: SourceInfo, target: str, size: tuple[int, int], request: EngineRequest, explicit: set[str]) -> str:
     tier = source_tier(clip.short_side)
     how = "as asked" if "resolution" in explicit else "the next resolution up; none was asked for"
     lines = [

@@ -37,10 +37,11 @@ class Velocity:
 
 
 def work_gray(rgb: np.ndarray) -> np.ndarray:
-    """The analysis copy of a frame: grey, WORK_WIDTH wide (never enlarged)."""
+    """The analysis copy of a frame (RGB, or already grey such as an I420 frame's luma plane): grey, WORK_WIDTH
+    wide (never enlarged)."""
     h, w = rgb.shape[:2]
     k = min(1.0, WORK_WIDTH / w)
-    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    gray = rgb if rgb.ndim == 2 else cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     if k < 1.0:
         gray = cv2.resize(gray, (max(8, round(w * k)), max(8, round(h * k))), interpolation=cv2.INTER_AREA)
     return gray

@@ -1,9 +1,11 @@
-"""A source video for editing: what it holds (size, how many frames it has at 24 fps, audio or not), its frames as
-a stream of I420 arrays at 24 fps, a few RGB samples for analysis, and its sound as float samples on the video's
-clock.
+"""A source video for edit, extend and upscale: what it holds (size, its own frame rate, how many frames it has at
+24 fps, audio or not), counted from packet timestamps without decoding a picture; its frames as a stream at 24 fps
+held to exactly that count; a few RGB samples for analysis; and its sound as float samples on the video's clock.
 
-Frames stay in the planar I420 layout the decoder produces and the encoder takes: a frame the edit leaves alone is
-handed to the encoder exactly as decoded, with no colour round trip through RGB.
+Knowing the frame count before rendering lets a task refuse a clip that is too long before any work, size the
+soundtrack exactly, and hold the encoder to exactly that many frames. Frames can stay in the planar I420 layout
+the decoder produces and the encoder takes: a frame an edit leaves alone is handed to the encoder exactly as
+decoded, with no colour round trip through RGB.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import av
 import cv2
@@ -26,15 +28,30 @@ SAMPLE_RATE = 48000
 
 @dataclasses.dataclass(frozen=True)
 class SourceInfo:
-    width: int  # the size edits keep: the decoded size rounded down to even (yuv420p needs even sizes)
+    path: Path
+    width: int  # the size outputs keep: the decoded size rounded down to even (yuv420p needs even sizes)
     height: int
-    frames: int  # frames at 24 fps, exactly as iter_frames(path, fps=24) yields them
+    frames: int  # frames at 24 fps, as iter_frames(path, fps=24) yields them (held to this by `exactly`)
     has_audio: bool
     decoded_size: tuple[int, int]  # before rounding to even
+    source_fps: float  # the file's own rate (0 when unknown)
 
     @property
     def duration_s(self) -> float:
         return self.frames / FPS
+
+    @property
+    def fps(self) -> int:
+        return FPS
+
+    @property
+    def short_side(self) -> int:
+        return min(self.width, self.height)
+
+    @property
+    def audio_samples(self) -> int:
+        """Samples of sound at SAMPLE_RATE that span the picture exactly."""
+        return round(self.frames * SAMPLE_RATE / FPS)
 
 
 def inspect(path: str | Path) -> SourceInfo:
@@ -49,7 +66,8 @@ def inspect(path: str | Path) -> SourceInfo:
             raise InvalidMedia("The source has no video stream.")
         stream = container.streams.video[0]
         w, h = stream.codec_context.width or 0, stream.codec_context.height or 0
-        rate = float(stream.average_rate or stream.guessed_rate or FPS)
+        source_fps = _rate(stream)
+        rate = source_fps or FPS
         has_audio = bool(container.streams.audio)
         last = None
         try:
@@ -66,31 +84,51 @@ def inspect(path: str | Path) -> SourceInfo:
     # Containers round timestamps (WebM to the millisecond), which can push the end a hair past a tick; such a
     # sliver (under 2% of a frame) is not a frame of its own.
     frames = max(1, math.ceil(end * FPS - 0.02))
-    return SourceInfo(w - w % 2, h - h % 2, frames, has_audio, (w, h))
+    return SourceInfo(Path(path), w - w % 2, h - h % 2, frames, has_audio, (w, h), source_fps)
+
+
+def _rate(stream) -> float:
+    # The rate iter_frames resamples with: average_rate, else guessed_rate.
+    for name in ("average_rate", "guessed_rate"):
+        r = getattr(stream, name, None)
+        try:
+            if r and float(r) > 0:
+                return float(r)
+        except (ZeroDivisionError, TypeError, ValueError):
+            continue
+    return 0.0
+
+
+def exactly(frames: Iterable[np.ndarray], n: int) -> Iterator[np.ndarray]:
+    """`frames` held to exactly n: cut after n, or the last frame repeated when a damaged or oddly timed file
+    decodes to fewer than its timestamps promised (the duration is a promise; the audio was sized for it)."""
+    last = None
+    count = 0
+    for f in frames:
+        if count >= n:
+            return
+        last = f
+        count += 1
+        yield f
+    if last is None:
+        raise InvalidMedia("The source video has no frames that could be decoded.")
+    while count < n:
+        count += 1
+        yield last
+
+
+def frames_rgb(path: str | Path, info: SourceInfo) -> Iterator[np.ndarray]:
+    """The source's frames at 24 fps as RGB arrays of its decoded size, exactly info.frames of them."""
+    return exactly(iter_frames(path, fps=FPS), info.frames)
 
 
 def frames_i420(path: str | Path, info: SourceInfo) -> Iterator[np.ndarray]:
-    """The source's frames at 24 fps as I420 arrays of info's (even) size, exactly info.frames of them: a decoder
-    that yields fewer (damaged tail) repeats its last frame, extra frames are dropped."""
+    """The source's frames at 24 fps as I420 arrays of info's (even) size, exactly info.frames of them."""
     w, h = info.width, info.height
-    odd = (w, h) != info.decoded_size
-    n = 0
-    last = None
-    stream = iter_frames(path, fps=FPS, pix_fmt="rgb24" if odd else "yuv420p")
-    for frame in stream:
-        if n >= info.frames:
-            break
-        if odd:
-            # An odd-sized source loses its last row or column; I420 has no odd sizes.
-            frame = cv2.cvtColor(np.ascontiguousarray(frame[:h, :w]), cv2.COLOR_RGB2YUV_I420)
-        last = frame
-        n += 1
-        yield frame
-    if last is None:
-        raise InvalidMedia("The source video has no frames that could be decoded.")
-    while n < info.frames:
-        n += 1
-        yield last
+    if (w, h) == info.decoded_size:
+        return exactly(iter_frames(path, fps=FPS, pix_fmt="yuv420p"), info.frames)
+    # An odd-sized source loses its last row or column; I420 has no odd sizes.
+    return (cv2.cvtColor(np.ascontiguousarray(f[:h, :w]), cv2.COLOR_RGB2YUV_I420) for f in frames_rgb(path, info))
 
 
 def sample_rgb(path: str | Path, info: SourceInfo, count: int = 6) -> list[np.ndarray]:
@@ -105,35 +143,44 @@ def sample_rgb(path: str | Path, info: SourceInfo, count: int = 6) -> list[np.nd
     return out
 
 
-def read_audio(path: str | Path, info: SourceInfo) -> np.ndarray | None:
-    """The source's sound as float32 stereo (2, n) at 48 kHz, n exactly the video's duration, placed on the
-    video's clock (a stream that starts late is preceded by silence). None when the source has no audio."""
-    if not info.has_audio:
-        return None
-    n = round(info.frames * SAMPLE_RATE / FPS)
-    out = np.zeros((2, n), np.float32)
+def read_audio(path: str | Path, n: int, sample_rate: int = SAMPLE_RATE) -> np.ndarray | None:
+    """The first `n` samples of the file's first audio stream as (2, n) float32 at `sample_rate` (mono upmixed,
+    surround downmixed), placed by timestamp on the picture's clock (a stream starting late is preceded by
+    silence) and padded with silence at the end. None when the file has no audio stream."""
     try:
-        with av.open(str(path)) as container:
-            stream = container.streams.audio[0]
-            resampler = av.AudioResampler(format="fltp", layout="stereo", rate=SAMPLE_RATE)
-            pos = None
-            for frame in container.decode(stream):
+        container = av.open(str(path))
+    except (av.error.FFmpegError, OSError) as exc:
+        raise InvalidMedia("The source video could not be opened.") from exc
+    out = np.zeros((2, n), np.float32)
+    with container:
+        if not container.streams.audio:
+            return None
+        stream = container.streams.audio[0]
+        resampler = av.AudioResampler(format="fltp", layout="stereo", rate=sample_rate)
+        pos: int | None = None
+
+        def put(frames) -> bool:
+            nonlocal pos
+            for rf in frames:
+                a = rf.to_ndarray().astype(np.float32, copy=False)
                 if pos is None:
-                    pos = round((frame.time or 0.0) * SAMPLE_RATE)
-                for rf in resampler.resample(frame):
-                    pos = _place(out, rf.to_ndarray(), pos)
-            if pos is not None:
-                for rf in resampler.resample(None):
-                    pos = _place(out, rf.to_ndarray(), pos)
-    except av.error.FFmpegError as exc:
-        raise InvalidMedia("The source's audio is damaged or uses an unsupported encoding.") from exc
+                    pos = 0
+                start, stop = max(0, pos), min(n, pos + a.shape[1])
+                if stop > start:
+                    out[:, start:stop] = a[:2, start - pos : stop - pos]
+                pos += a.shape[1]
+            return pos is not None and pos >= n
+
+        try:
+            for frame in container.decode(stream):
+                if pos is None and frame.time is not None:
+                    # The stream's first sample sits at its timestamp on the shared clock.
+                    pos = round(frame.time * sample_rate)
+                if put(resampler.resample(frame)):
+                    break
+            else:
+                put(resampler.resample(None))
+        except av.error.FFmpegError as exc:
+            raise InvalidMedia("The source's audio is damaged or uses an unsupported encoding.") from exc
+    np.clip(np.nan_to_num(out, copy=False), -1.0, 1.0, out=out)
     return out
-
-
-def _place(out: np.ndarray, chunk: np.ndarray, pos: int) -> int:
-    chunk = chunk.reshape(2, -1) if chunk.ndim == 1 else chunk
-    n = chunk.shape[1]
-    a, b = max(0, pos), min(out.shape[1], pos + n)
-    if b > a:
-        out[:, a:b] = chunk[:, a - pos : b - pos]
-    return pos + n
