@@ -31,6 +31,8 @@ def iter_frames(
     duration and stays in sync with its audio. `start_s` skips frames shown before that time.
     `pix_fmt` "yuv420p" yields planar I420 arrays ((height * 3 / 2, width); even sizes only) instead of RGB,
     so an edit can pass untouched frames to the encoder without a colour round trip.
+    Frames are upright as a player shows them: a rotation the file asks for (a phone's portrait video is often
+    stored landscape with a display matrix) is applied.
     """
     try:
         container = av.open(str(path))
@@ -46,12 +48,38 @@ def iter_frames(
                 for frame in container.decode(stream):
                     t = frame.time if frame.time is not None else 0.0
                     if t + 1e-6 >= start_s:
-                        yield frame.to_ndarray(format=pix_fmt)
+                        yield upright(frame, pix_fmt)
                 return
             src_rate = stream.average_rate or stream.guessed_rate or fps
             yield from _resample(container.decode(stream), float(fps), 1.0 / float(src_rate), start_s, pix_fmt)
         except av.error.FFmpegError as exc:
             raise InvalidMedia("The video file is damaged or uses an unsupported encoding.") from exc
+
+
+def quarter_turns(frame) -> int:
+    """How many quarter turns counter-clockwise the frame's display matrix asks for (0-3)."""
+    rotation = getattr(frame, "rotation", 0) or 0
+    return round(rotation / 90) % 4
+
+
+def upright(frame, pix_fmt: str = "rgb24") -> np.ndarray:
+    """The decoded frame as an array in `pix_fmt` (rgb24, or yuv420p as an I420 buffer), turned as its display
+    matrix asks."""
+    arr = frame.to_ndarray(format=pix_fmt)
+    k = quarter_turns(frame)
+    if not k:
+        return arr
+    if pix_fmt != "yuv420p":
+        return np.ascontiguousarray(np.rot90(arr, k))
+    h, w = frame.height, frame.width
+    n, q = w * h, (w // 2) * (h // 2)
+    flat = arr.reshape(-1)
+    planes = [flat[:n].reshape(h, w), flat[n : n + q].reshape(h // 2, w // 2), flat[n + q : n + 2 * q].reshape(h // 2, w // 2)]
+    turned = [np.rot90(p, k) for p in planes]
+    out = np.empty_like(flat)
+    out[:n], out[n : n + q], out[n + q : n + 2 * q] = (t.reshape(-1) for t in turned)
+    H, W = turned[0].shape
+    return out.reshape(H * 3 // 2, W)
 
 
 def _resample(frames, fps: float, period: float, start_s: float, pix_fmt: str = "rgb24") -> Iterator[np.ndarray]:
@@ -70,7 +98,7 @@ def _resample(frames, fps: float, period: float, start_s: float, pix_fmt: str = 
                 yield held
                 k += 1
         if t + period > k / fps + 1e-6 or held is None:
-            held = frame.to_ndarray(format=pix_fmt)
+            held = upright(frame, pix_fmt)
     if held is not None:
         end = last_t - start_s + period
         while k / fps < end - 1e-6:

@@ -41,6 +41,19 @@ def _stream_duration(stream) -> float:
     return 0.0
 
 
+def _turned_sideways(container, stream) -> bool:
+    """Whether the first frame's display matrix turns the picture a quarter turn (portrait phone videos)."""
+    from omnireel.media.decode import quarter_turns
+
+    try:
+        container.seek(0)
+        for frame in container.decode(stream):
+            return quarter_turns(frame) % 2 == 1
+    except av.error.FFmpegError:
+        return False  # undecodable frames are reported by whoever decodes them; the size stays as stored
+    return False
+
+
 def probe(path: str | Path, *, count_frames: bool = False) -> VideoInfo:
     """Describe a video (or audio-only) file. With `count_frames`, frames are counted by demuxing (exact, slower)."""
     try:
@@ -67,6 +80,8 @@ def probe(path: str | Path, *, count_frames: bool = False) -> VideoInfo:
                     frames = round(duration * fps)
             if not duration and frames and fps:
                 duration = frames / fps
+            if _turned_sideways(container, v):
+                width, height = height, width  # shown upright by players (and by decode.iter_frames)
         elif a is not None:
             duration = _stream_duration(a) or container_duration
         return VideoInfo(

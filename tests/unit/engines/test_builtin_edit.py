@@ -293,3 +293,29 @@ def test_refusals_name_the_part_and_write_nothing(clips, edit, tmp_path, prompt,
     for w in words:
         assert w in info.value.message
     assert not list(tmp_path.glob("edit*.mp4"))
+
+
+def test_a_portrait_phone_clip_stays_portrait_and_upright(tmp_path):
+    """Phones store portrait video landscape with a display rotation: the edit works on the upright picture and
+    keeps its size (it used to come out sideways, 640x360)."""
+    import av
+
+    src = tmp_path / "phone.mp4"
+    with av.open(str(src), "w") as out:
+        s = out.add_stream("libx264", rate=30)
+        s.width, s.height, s.pix_fmt = 640, 360, "yuv420p"
+        s.set_display_rotation(90)
+        img = np.full((360, 640, 3), 90, np.uint8)
+        img[:, :60] = (240, 240, 240)  # the stored left edge: the bottom of the upright picture
+        for _ in range(45):
+            for p in s.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
+                out.mux(p)
+        for p in s.encode(None):
+            out.mux(p)
+    out_path = tmp_path / "out.mp4"
+    request = EngineRequest(task="edit", prompt="Make it black and white.", source_video=src)
+    result = BuiltinEngine().run(request, SimpleContext(scratch_dir=tmp_path), out_path)
+    assert (result.width, result.height) == (360, 640)
+    frames = list(iter_frames(out_path))
+    assert frames[0].shape == (640, 360, 3) and len(frames) == 36  # 1.5 s at 24 fps
+    assert frames[0][-60:].mean() > 200 and frames[0][:300].mean() < 120

@@ -175,3 +175,41 @@ def test_reduced_transparent_image_keeps_clean_edges(tmp_path):
     edge = got[:, :, 3] > 0
     # Partly covered edge pixels keep the square's colour (premultiplied resize), not a dark fringe.
     assert got[edge][:, 0].min() >= 240 and got[edge][:, 1].max() <= 30
+
+
+def _write_turned(path, rotation: int, w: int = 96, h: int = 64, n: int = 6):
+    """A clip stored w x h whose display matrix turns it by `rotation` degrees counter-clockwise (how phones store
+    portrait video), with a white bar along the stored picture's left edge."""
+    with av.open(str(path), "w") as out:
+        s = out.add_stream("libx264", rate=24)
+        s.width, s.height, s.pix_fmt = w, h, "yuv420p"
+        s.set_display_rotation(rotation)
+        img = np.zeros((h, w, 3), np.uint8)
+        img[:, :16] = 255
+        for _ in range(n):
+            for p in s.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
+                out.mux(p)
+        for p in s.encode(None):
+            out.mux(p)
+
+
+@pytest.mark.parametrize("rotation,shape,bar", [
+    (90, (96, 64), "bottom"),   # a quarter turn counter-clockwise: the left edge ends up at the bottom
+    (-90, (96, 64), "top"),
+    (180, (64, 96), "right"),
+    (0, (64, 96), "left"),
+])
+def test_frames_are_turned_upright_as_players_show_them(tmp_path, rotation, shape, bar):
+    from omnireel.media.probe import probe
+
+    path = tmp_path / "phone.mp4"
+    _write_turned(path, rotation)
+    edges = {"bottom": lambda f: f[-16:], "top": lambda f: f[:16], "left": lambda f: f[:, :16], "right": lambda f: f[:, -16:]}
+    rgb = next(iter(iter_frames(path)))
+    assert rgb.shape[:2] == shape and edges[bar](rgb).mean() > 200 and rgb.mean() < 100
+    i420 = next(iter(iter_frames(path, fps=24, pix_fmt="yuv420p")))
+    assert i420.shape == (shape[0] * 3 // 2, shape[1])
+    luma = i420[: shape[0]]
+    assert edges[bar](luma).mean() > 200 and luma.mean() < 110
+    info = probe(path)
+    assert (info.height, info.width) == shape  # the size a player shows, also in upload metadata

@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 
 from omnireel.errors import InvalidMedia
-from omnireel.media.decode import iter_frames
+from omnireel.media.decode import iter_frames, quarter_turns
 
 FPS = 24
 SAMPLE_RATE = 48000
@@ -55,8 +55,9 @@ class SourceInfo:
 
 
 def inspect(path: str | Path) -> SourceInfo:
-    """Describe a source by demuxing it (no decoding): its size and its exact frame count at 24 fps, counted the
-    way the decoder's resampling counts them (every tick before the last frame's end)."""
+    """Describe a source by demuxing it (only its first frame is decoded, for the rotation it asks for): its size
+    as a player shows it and its exact frame count at 24 fps, counted the way the decoder's resampling counts them
+    (every tick before the last frame's end)."""
     try:
         container = av.open(str(path))
     except (av.error.FFmpegError, OSError) as exc:
@@ -81,10 +82,22 @@ def inspect(path: str | Path) -> SourceInfo:
         end = last + 1.0 / rate if last is not None else (container.duration or 0) / av.time_base
     if end <= 0 or w < 2 or h < 2:
         raise InvalidMedia("The source video has no frames.")
+    if _first_frame_turns(path) % 2:
+        w, h = h, w  # a portrait phone video stored landscape: decode.iter_frames turns its frames upright
     # Containers round timestamps (WebM to the millisecond), which can push the end a hair past a tick; such a
     # sliver (under 2% of a frame) is not a frame of its own.
     frames = max(1, math.ceil(end * FPS - 0.02))
     return SourceInfo(Path(path), w - w % 2, h - h % 2, frames, has_audio, (w, h), source_fps)
+
+
+def _first_frame_turns(path: str | Path) -> int:
+    try:
+        with av.open(str(path)) as container:
+            for frame in container.decode(container.streams.video[0]):
+                return quarter_turns(frame)
+    except av.error.FFmpegError as exc:
+        raise InvalidMedia("The source video is damaged or uses an unsupported encoding.") from exc
+    return 0
 
 
 def _rate(stream) -> float:
