@@ -160,6 +160,11 @@ def test_models_endpoint_lists_options(server):
         assert "text_to_video" in models[model_id]["tasks"]
         assert set(models[model_id]["aspectRatios"]) >= {"16:9", "9:16", "1:1"}
         assert "4k" in models[model_id]["resolutions"]
+        assert {"edit", "extend"} <= set(models[model_id]["tasks"])
+    # Upscale is listed only where it is accepted (the others answer it with 400 unsupported_task).
+    assert "upscale" in models["gemini-omni-1.2-flash"]["tasks"]
+    assert "upscale" not in models["gemini-omni-flash-preview"]["tasks"]
+    assert "upscale" not in models["gemini-omni-1.1-flash"]["tasks"]
     client = sdk_client(server)
     listed = {m.name for m in client.models.list()}
     assert "models/gemini-omni-1.2-flash" in listed

@@ -29,7 +29,7 @@ def generate(
     output: Path = typer.Option(Path("output.mp4"), "-o", "--output", help="Where to write the MP4."),
     model: str = typer.Option("gemini-omni-flash-preview", "--model"),
     seed: Optional[int] = typer.Option(None, "--seed"),
-    task: Optional[str] = typer.Option(None, "--task", help="Force a task (default: inferred from the inputs)."),
+    task: Optional[str] = typer.Option(None, "--task", help="Force a task (default: inferred from the inputs); upscale needs --model gemini-omni-1.2-flash."),
     server: str = typer.Option("http://127.0.0.1:8080", "--server", envvar="OMNIREEL_SERVER", help="Server URL."),
     api_key: Optional[str] = typer.Option(None, "--api-key", help="API key (env OMNIREEL_API_KEY or GEMINI_API_KEY)."),
 ):

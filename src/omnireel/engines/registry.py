@@ -116,7 +116,9 @@ class EngineRegistry:
                     "id": model_id,
                     "displayName": PUBLIC_MODELS.get(model_id, model_id),
                     "engine": engine_name,
-                    "tasks": list(engine.tasks()),
+                    # What this model id accepts: upscale only where the hosted model offers it.
+                    "tasks": [t for t in engine.tasks()
+                              if t != "upscale" or MODEL_LIMITS.get(model_id, ModelLimits()).upscale],
                     "aspectRatios": list(ASPECT_RATIOS),
                     "resolutions": list(RESOLUTIONS),
                     "durationSeconds": {"min": MIN_DURATION_S, "max": MODEL_LIMITS.get(model_id, ModelLimits()).max_duration_s},
