@@ -307,3 +307,13 @@ def test_audio_join_continues_music_with_a_bed_and_ambience_with_a_loop():
     silent = audio_continuation.join(None, n_src, n_ext, SR, lambda s: chord(s))
     assert silent.kind == "music_after_silence" and rms(silent.samples[:, :n_src]) == 0
     assert rms(silent.samples[:, n_src + SR :]) > 0.02
+
+
+def test_extend_takes_the_length_the_prompt_asks_for(tmp_path):
+    """'extend it by 3 seconds' adds 3 s (it always added 5 s and said so); a length outside 3-10 s is refused."""
+    src = make_clip(tmp_path / "src.mp4", 320, 180, 24, 2.0, audio=None)
+    out = run(tmp_path, src, "extend", "Extend it by 3 seconds with a slow push in")
+    assert abs(out.duration_s - 5.0) < 1e-6 and len(list(iter_frames(out.video_path))) == 120
+    assert "3 s" in out.text
+    with pytest.raises(CapabilityMissing, match="3 to 10 seconds.*20 s was asked"):
+        run(tmp_path, src, "extend", "extend it by 20 seconds")

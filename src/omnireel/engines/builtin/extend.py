@@ -103,14 +103,31 @@ def refuse_new_action(plan: ShotPlan) -> None:
         )
 
 
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen".split())}
+_N = r"(\d+(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")"
+_UNIT = r"(?:seconds?|secs?|s)\b"
+# "extend it by 3 seconds", "for 4 more seconds", "add three more seconds", "another 5 s", "6 extra seconds"
+_ASKED_LENGTH = re.compile(
+    r"\b(?:by|for|add(?:ing)?|another|extra|additional)\s+" + _N + r"\s*(?:(?:more|extra|additional)\s+)?" + _UNIT
+    + r"|\b" + _N + r"\s*(?:more|extra|additional)\s+" + _UNIT, re.I)
+
+
 def extension_seconds(request: EngineRequest) -> float:
-    if "duration_s" not in explicit_fields(request):
-        return DEFAULT_EXTENSION_S
-    s = float(request.duration_s)
+    """The length to add: response_format.duration when set, else the length the prompt asks for ("extend it by
+    3 seconds"), else DEFAULT_EXTENSION_S."""
+    if "duration_s" in explicit_fields(request):
+        s, where = float(request.duration_s), "response_format.duration is the length added"
+    else:
+        m = _ASKED_LENGTH.search(request.prompt or "")
+        if m is None:
+            return DEFAULT_EXTENSION_S
+        word = (m.group(1) or m.group(2)).lower()
+        s, where = float(_NUMBER_WORDS.get(word, word)), "as the prompt asks"
     if not MIN_EXTENSION_S - 1e-9 <= s <= MAX_EXTENSION_S + 1e-9:
         raise CapabilityMissing(
-            f"extend adds {MIN_EXTENSION_S:g} to {MAX_EXTENSION_S:g} seconds to a clip (response_format.duration is the "
-            f"length added); {s:g} s was asked for."
+            f"extend adds {MIN_EXTENSION_S:g} to {MAX_EXTENSION_S:g} seconds to a clip ({where}); {s:g} s was asked "
+            "for."
         )
     return s
 
