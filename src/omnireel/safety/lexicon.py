@@ -401,7 +401,7 @@ CONCEPTS: dict[str, list[str]] = {
         "find|hunt|track you and|then kill|murder|stab|shoot|hurt|rape|strangle|end", "hunt you down",
         "you re|are going to die", "you will|ll die", "watch your back", "we|i know where you live",
         "i hope you die|suffer", "hope you die", "hope you get raped|cancer", "you deserve to die|suffer",
-        "deserves to die", "deserve|deserves to be raped", "i|we m|am|re|are|will|ll coming|come for|after you",
+        "deserves to die", "deserve|deserves to be raped", "deserve|deserves what s|is coming", "i|we m|am|re|are|will|ll coming|come for|after you",
     ],
     "HUMILIATE": [
         "bully|bullying|bullied|humiliate|humiliating|humiliated|mocking|ridicule|ridiculing|harass|harassing|"
@@ -417,6 +417,21 @@ CONCEPTS: dict[str, list[str]] = {
         "location|nudes",
         "post|posting|leak|leaking|share|sharing|publish|publishing her|his|their|your|my phone number",
     ],
+    # Where someone lives or can be reached, and asking for it to be shown: doxxing when aimed at a person.
+    "HOME_INFO": [
+        "home address|addresses", "where she|he|they|her|his lives|live|living", "lives|living at",
+        "her|his|their home? address|addresses|workplace", "her|his|their phone|cell|mobile number",
+    ],
+    "PRIVATE_INFO": ["address|addresses|workplace", "phone|cell|mobile|personal number|numbers", "call her|him at"],
+    "EXPOSE": [
+        "post|posting|leak|leaking|expose|exposing|share|sharing|publish|publishing|include|including|show|"
+        "showing|reveal|revealing|display|displaying",
+    ],
+    "FIND_THEM": [
+        "so people|everyone|anyone|they|we can|could find|visit|reach|go to|show up",
+        "find|track her|him|them down", "go to her|his|their house|home",
+    ],
+    "LISTING": ["for sale|rent", "open house", "new listing|listings", "realtor|realty|real estate"],
     # ---- civic integrity -----------------------------------------------------------------------------------
     "POLITICIAN": [
         "biden|trump|obama|putin|zelensky|zelenskyy|zelenskiy|macron|modi|sunak|starmer|trudeau|netanyahu|"

@@ -329,6 +329,19 @@ def harassment(f: Found, score: Score) -> None:
         score.add(lower(severity) if awareness else severity, "humiliation")
     if f.has("DOX"):
         score.add(HIGH if sexual else MEDIUM, "doxxing")
+    # Showing where a person lives or how to reach them ("post the home address of ...", "show where my ex lives so
+    # everyone can find her"); a shop's own address and number in an ad is none of these.
+    if f.has("HOME_INFO", "PRIVATE_INFO") and f.has("EXPOSE", "FIND_THEM") and not f.has("LISTING"):
+        aimed = f.has("TARGET") or bool(f.text.handles) or f.has("FIND_THEM")
+        if f.has("HOME_INFO") or aimed:
+            score.add(MEDIUM, "doxxing")
+    # Gendered slurs and the like aimed at someone a few words on ("calling my coworker Sarah a worthless whore").
+    for span in targets:
+        if f.text.sentence[span[0]] in f.text.questions:
+            continue
+        if any(f.word(s) in _STRONG_INSULTS for s, _ in f.within("INSULT", span[1], span[1] + 10, f.text.sentence[span[0]])):
+            score.add(MEDIUM, "insult")
+            break
     if any(f.word(s) in _STRONG_INSULTS for s, _ in f.all("INSULT")):
         score.add(LOW, "insult_word")
 
