@@ -275,10 +275,12 @@ def _check_consistency(plan: EditPlan) -> None:
                                 "ask for one.")
     mono = any(o.look in ("mono", "noir", "sepia", "desaturate") for o in plan.of("look"))
     for p in plan.preserve:
-        if mono and re.search(r"\b(?:red|green|blue|yellow|orange|purple|pink|colou?r|colou?red|in\scolou?r)\b", p):
+        if mono and re.search(r"\b(?:red|green|blue|yellow|orange|purple|pink|colou?rs?|colou?red|in\scolou?r|vivid|"
+                              r"vibrant|saturated)\b", p):
             raise CapabilityMissing(
-                f"'{p}' asks to keep some colours while the rest changes; that needs an understanding of what is in "
-                "the picture, which builtin edits do not have. Builtin edits change the colour of the whole frame.")
+                f"'{p}' asks to keep colour that the black-and-white (or sepia) look takes out of the whole frame. "
+                "Builtin edits change the colour of the whole frame; keeping colour in part of the picture needs an "
+                "understanding of what is in it, which they do not have. Ask for one or the other.")
         if plan.of("audio") and re.search(r"\b(?:dialogue|voice|voices|speech|talking|narration)\b", p):
             raise CapabilityMissing(
                 f"'{p}' asks to keep part of the sound while the rest changes; the builtin engine cannot separate "

@@ -204,7 +204,8 @@ def test_anything_not_understood_fails_the_whole_edit(prompt, part):
     ("Keep everything else the same", "names no change"),
     ("", "names no change"),
     ("Add a caption saying hello", "in quotes"),
-    ("Make it black and white but keep the red dress in color", "keep some colours"),
+    ("Make it black and white but keep the red dress in color", "keep colour"),
+    ("make it black and white but keep the colours vivid", "keep colour"),  # QA: applied greyscale anyway
     ("Remove the music but keep the dialogue", "cannot separate voices"),
     ("Make it 4:3", "16:9, 9:16 or 1:1"),
     ("Speed up the first 2 seconds", "whole clip"),
