@@ -104,6 +104,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("range", re.compile(rf"\b(?:from|between)\s(?:the\s)?({NUM})\s?(?:{UNIT}\s?)?(?:to|and|until|till|through|-|–)\s"
                          rf"(?:the\s)?({NUM})\s?{UNIT}(?:\smark)?")),
     ("range", re.compile(rf"\b(?:during|for|over|in)?\s?\b({NUM})\s?(?:-|–|to)\s?({NUM})\s?{UNIT}")),
+    # "1s-3s", "2 s to 5 s"
+    ("range", re.compile(rf"\b({NUM})\s?{UNIT}\s?(?:-|–|to)\s?({NUM})\s?{UNIT}")),
+    # "seconds 1 to 3"
+    ("range", re.compile(rf"\bseconds?\s({NUM})\s?(?:-|–|to|through)\s?({NUM})\b")),
     ("half", re.compile(rf"\b(?:for|during|in|over|throughout)?\s?(?:the\s)?(first|second|last|latter)\shalf\b{_OF_CLIP}")),
     ("first", re.compile(rf"{_LEAD_IN}(?:first|opening|initial|beginning)\s(?:{_N_UNIT}|(second))")),
     ("last", re.compile(rf"{_LEAD_IN}(?:last|final|closing|ending|remaining)\s(?:{_N_UNIT}|(second))")),

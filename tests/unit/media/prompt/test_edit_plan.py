@@ -96,6 +96,8 @@ CORPUS = [
     ("Remove the last second", [("trim", "cut", ("last", 1.0))]),
     ("Trim it to 3 seconds", [("trim", "keep", ("first", 3.0))]),
     ("Cut from 1s to 2s", [("trim", "cut", ("range", 1.0, 2.0))]),
+    ("keep only seconds 1 to 3", [("trim", "keep", ("range", 1.0, 3.0))]),  # QA: refused as "only says what to keep"
+    ("trim it to 1s-3s", [("trim", "keep", ("range", 1.0, 3.0))]),  # QA: read as two time ranges
     ("Cut the first and last second", [("trim", "cut", ("first", 1.0)), ("trim", "cut", ("last", 1.0))]),
     ("Trim 2 seconds off the end", [("trim", "cut", ("last", 2.0))]),
     ("Keep only [1-3s]", [("trim", "keep", ("range", 1.0, 3.0))]),
