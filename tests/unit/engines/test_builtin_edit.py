@@ -251,6 +251,13 @@ def test_longer_explicit_duration_points_at_extend(clips, edit):
         edit(clips["landscape"], "Make it sepia", duration_s=8, options={"explicit_format": ["duration_s"]})
 
 
+def test_cutting_more_than_the_clip_says_so_without_pointing_at_extend(clips, edit):
+    # QA: it answered "an edit cannot make a clip longer; use the extend task" to a cut.
+    with pytest.raises(CapabilityMissing) as info:
+        edit(clips["landscape"], "Play it backwards, and cut the last 10 seconds")
+    assert "Cut less than the whole clip" in info.value.message and "extend" not in info.value.message
+
+
 def test_slow_motion_past_fifteen_seconds_is_refused(clips, edit):
     with pytest.raises(CapabilityMissing, match="at most 15 s"):
         edit(clips["long"], "Slow it down 4x")

@@ -165,9 +165,11 @@ def _timeline(plan: EditPlan, info: video_source.SourceInfo, request: EngineRequ
     keeps, cuts = [], []
     for op in plan.of("trim"):
         if op.span.kind in ("first", "last", "for") and op.span.a > d + 0.5 / FPS:
+            # Cutting more than there is removes everything; keeping more than there is would need new footage.
+            advice = ("Cut less than the whole clip." if op.mode == "cut" else
+                      "An edit cannot make a clip longer; use the extend task to add time.")
             raise CapabilityMissing(
-                f"'{op.phrase}' asks for {op.span.a:g} s, but the source is only {_secs(d)} s long. An edit cannot "
-                "make a clip longer; use the extend task to add time.")
+                f"'{op.phrase}' asks for {op.span.a:g} s, but the source is only {_secs(d)} s long. {advice}")
         s, e = op.span.resolve(d, what=f"'{op.phrase}'")
         (keeps if op.mode == "keep" else cuts).append((s, e))
         lines.append(op_words(op, s, e))
