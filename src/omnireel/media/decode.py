@@ -62,6 +62,18 @@ def quarter_turns(frame) -> int:
     return round(rotation / 90) % 4
 
 
+def first_frame_turns(container) -> int:
+    """quarter_turns of an open container's first video frame (0 when it has none that decodes: whoever decodes
+    the frames reports that)."""
+    try:
+        container.seek(0)
+        for frame in container.decode(container.streams.video[0]):
+            return quarter_turns(frame)
+    except av.error.FFmpegError:
+        pass
+    return 0
+
+
 def upright(frame, pix_fmt: str = "rgb24") -> np.ndarray:
     """The decoded frame as an array in `pix_fmt` (rgb24, or yuv420p as an I420 buffer), turned as its display
     matrix asks."""

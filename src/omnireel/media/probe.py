@@ -8,6 +8,7 @@ from pathlib import Path
 import av
 
 from omnireel.errors import InvalidMedia
+from omnireel.media.decode import first_frame_turns
 
 
 @dataclasses.dataclass(frozen=True)
@@ -23,9 +24,10 @@ class VideoInfo:
     audio_sample_rate: int | None
 
 
-def _rate(stream) -> float:
-    # average_rate is what the container measured; guessed/base rates are the fallbacks for streams that lack it.
-    for name in ("average_rate", "guessed_rate", "base_rate"):
+def stream_rate(stream, fallbacks: tuple[str, ...] = ("guessed_rate", "base_rate")) -> float:
+    """The stream's frame rate: average_rate (what the container measured), else the first usable fallback; 0
+    when none is known."""
+    for name in ("average_rate", *fallbacks):
         r = getattr(stream, name, None)
         try:
             if r and float(r) > 0:
@@ -39,19 +41,6 @@ def _stream_duration(stream) -> float:
     if stream.duration is not None and stream.time_base is not None:
         return float(stream.duration * stream.time_base)
     return 0.0
-
-
-def _turned_sideways(container, stream) -> bool:
-    """Whether the first frame's display matrix turns the picture a quarter turn (portrait phone videos)."""
-    from omnireel.media.decode import quarter_turns
-
-    try:
-        container.seek(0)
-        for frame in container.decode(stream):
-            return quarter_turns(frame) % 2 == 1
-    except av.error.FFmpegError:
-        return False  # undecodable frames are reported by whoever decodes them; the size stays as stored
-    return False
 
 
 def probe(path: str | Path, *, count_frames: bool = False) -> VideoInfo:
@@ -70,7 +59,7 @@ def probe(path: str | Path, *, count_frames: bool = False) -> VideoInfo:
         frames = 0
         if v is not None:
             width, height = v.codec_context.width or 0, v.codec_context.height or 0
-            fps = _rate(v)
+            fps = stream_rate(v)
             duration = _stream_duration(v) or container_duration
             frames = v.frames or 0
             if count_frames or not frames:
@@ -80,7 +69,7 @@ def probe(path: str | Path, *, count_frames: bool = False) -> VideoInfo:
                     frames = round(duration * fps)
             if not duration and frames and fps:
                 duration = frames / fps
-            if _turned_sideways(container, v):
+            if first_frame_turns(container) % 2:
                 width, height = height, width  # shown upright by players (and by decode.iter_frames)
         elif a is not None:
             duration = _stream_duration(a) or container_duration

@@ -20,7 +20,8 @@ import cv2
 import numpy as np
 
 from omnireel.errors import InvalidMedia
-from omnireel.media.decode import iter_frames, quarter_turns
+from omnireel.media.decode import first_frame_turns, iter_frames
+from omnireel.media.probe import stream_rate
 
 FPS = 24
 SAMPLE_RATE = 48000
@@ -67,7 +68,7 @@ def inspect(path: str | Path) -> SourceInfo:
             raise InvalidMedia("The source has no video stream.")
         stream = container.streams.video[0]
         w, h = stream.codec_context.width or 0, stream.codec_context.height or 0
-        source_fps = _rate(stream)
+        source_fps = stream_rate(stream, fallbacks=("guessed_rate",))  # the rate iter_frames resamples with
         rate = source_fps or FPS
         has_audio = bool(container.streams.audio)
         last = None
@@ -78,38 +79,17 @@ def inspect(path: str | Path) -> SourceInfo:
                     last = t if last is None else max(last, t)
         except av.error.FFmpegError as exc:
             raise InvalidMedia("The source video is damaged or uses an unsupported encoding.") from exc
+        turns = first_frame_turns(container)  # the rotation its display matrix asks for (phones' portrait video)
         # Streams whose packets carry no timestamps: the container's duration stands in for the last frame's end.
         end = last + 1.0 / rate if last is not None else (container.duration or 0) / av.time_base
     if end <= 0 or w < 2 or h < 2:
         raise InvalidMedia("The source video has no frames.")
-    if _first_frame_turns(path) % 2:
-        w, h = h, w  # a portrait phone video stored landscape: decode.iter_frames turns its frames upright
+    if turns % 2:
+        w, h = h, w  # stored landscape, shown portrait: decode.iter_frames turns its frames upright
     # Containers round timestamps (WebM to the millisecond), which can push the end a hair past a tick; such a
     # sliver (under 2% of a frame) is not a frame of its own.
     frames = max(1, math.ceil(end * FPS - 0.02))
     return SourceInfo(Path(path), w - w % 2, h - h % 2, frames, has_audio, (w, h), source_fps)
-
-
-def _first_frame_turns(path: str | Path) -> int:
-    try:
-        with av.open(str(path)) as container:
-            for frame in container.decode(container.streams.video[0]):
-                return quarter_turns(frame)
-    except av.error.FFmpegError as exc:
-        raise InvalidMedia("The source video is damaged or uses an unsupported encoding.") from exc
-    return 0
-
-
-def _rate(stream) -> float:
-    # The rate iter_frames resamples with: average_rate, else guessed_rate.
-    for name in ("average_rate", "guessed_rate"):
-        r = getattr(stream, name, None)
-        try:
-            if r and float(r) > 0:
-                return float(r)
-        except (ZeroDivisionError, TypeError, ValueError):
-            continue
-    return 0.0
 
 
 def exactly(frames: Iterable[np.ndarray], n: int) -> Iterator[np.ndarray]:
