@@ -74,9 +74,11 @@ def render_text_sprite(
     plate: tuple[int, int, int, int] | None = (10, 12, 18, 215),
     align: str = "center",
     shadow: bool = True,
+    outline: tuple[int, int, int] = (0, 0, 0),
 ) -> np.ndarray:
     """Render text lines to an HxWx4 uint8 RGBA sprite: light glyphs with a dark outline and soft shadow, on an
-    optional rounded dark plate. The high-contrast plate keeps the text legible over any moving background."""
+    optional rounded dark plate. The high-contrast plate keeps the text legible over any moving background. Dark
+    glyphs on a light plate take a light `outline` (a dark one would only thicken them)."""
     ascent, descent = font.getmetrics()
     line_h = _line_height(font)
     widths = [int(np.ceil(font.getlength(line))) for line in lines]
@@ -101,7 +103,7 @@ def render_text_sprite(
     for i, line in enumerate(lines):
         x = _x_for(align, widths[i], w, pad_x)
         d.text(
-            (x, pad_y + i * line_h), line, font=font, fill=(*color, 255), stroke_width=stroke, stroke_fill=(0, 0, 0, 255)
+            (x, pad_y + i * line_h), line, font=font, fill=(*color, 255), stroke_width=stroke, stroke_fill=(*outline, 255)
         )
     return np.asarray(img, dtype=np.uint8).copy()
 

@@ -15,7 +15,7 @@ from omnireel.engines.builtin import BuiltinEngine
 from omnireel.errors import CapabilityMissing
 from omnireel.media.decode import iter_frames
 from omnireel.media.encode import VideoWriter
-from tests.unit.media.helpers import decode_all, needs_tesseract, ocr, read_audio
+from tests.unit.media.helpers import decode_all, needs_tesseract, ocr, ocr_ink, read_audio
 
 BITS = 8
 BLOCK = 24
@@ -143,6 +143,29 @@ def test_timed_title_only_changes_its_time_range(clips, edit):
     centre = (slice(140, 220), slice(220, 420))
     assert np.abs(src[36][centre].astype(int) - frames[36][centre].astype(int)).mean() > 20
     assert 'Title "SUMMER" in the centre, 1-2 s' in out.text
+
+
+@needs_tesseract
+@pytest.mark.parametrize("instruction,text,ink,light_plate", [
+    ('Add the title "RED ALERT" in red', "RED ALERT", (235, 40, 40), False),
+    ('Add the title "INK" in black at the top', "INK", (0, 0, 0), True),
+])
+def test_text_is_drawn_in_the_colour_asked_for(clips, edit, instruction, text, ink, light_plate):
+    src = _source_frames(clips["landscape"])
+    out, frames = edit(clips["landscape"], instruction)
+    frame, before = frames[36].astype(int), src[36].astype(int)
+    changed = np.abs(frame - before).max(axis=2) > 40
+    # Read inside the title's box (what the edit changed): the source's own red disc is no text.
+    ys, xs = np.nonzero(changed)
+    assert ocr_ink(frames[36], ink, (xs.min(), ys.min(), xs.max() + 1, ys.max() + 1)) == text
+    # The glyphs are the pixels the title changed that are far from the plate's own colour: their median is the
+    # colour asked for (within the encoder's chroma loss).
+    plate = np.median(frame[changed], axis=0)
+    glyphs = changed & (np.abs(frame - plate).sum(axis=2) > 150)
+    got = np.median(frame[glyphs], axis=0)
+    assert np.abs(got - np.array(ink)).max() < 45, (got, ink)
+    assert (plate.mean() > 180) == light_plate, plate
+    assert f" in {instruction.split(' in ')[1].split()[0]}" in out.text
 
 
 @needs_tesseract

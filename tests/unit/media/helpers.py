@@ -93,6 +93,26 @@ def ocr(rgb: np.ndarray) -> str:
     return max(reads, key=lambda r: r[1])[0]
 
 
+def ocr_ink(rgb: np.ndarray, ink: tuple[int, int, int], box: tuple[int, int, int, int] | None = None,
+            tolerance: int = 70) -> str:
+    """Read text drawn in the colour `ink` (a coloured title, or dark type on a light plate): the glyphs are the
+    pixels near that colour, next to the titles' black outline or, for dark ink, a light plate; only inside `box`
+    (x0, y0, x1, y1) when given."""
+    dist = np.abs(rgb.astype(int) - np.array(ink)).max(axis=2)
+    lo, hi = rgb.max(axis=2), rgb.min(axis=2)
+    dark_ink = max(ink) < 80
+    import cv2
+
+    edge = (hi > 200) if dark_ink else (lo < 60)
+    near = cv2.dilate(edge.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    glyphs = dist < tolerance
+    if box is not None:
+        inside = np.zeros_like(glyphs)
+        inside[box[1] : box[3], box[0] : box[2]] = True
+        glyphs &= inside
+    return _read_glyphs(glyphs, near)[0]
+
+
 def _read_glyphs(mask: np.ndarray, outline: np.ndarray) -> tuple[str, float]:
     """OCR of the components of `mask` that touch `outline`: (words joined by spaces, mean word confidence)."""
     import cv2

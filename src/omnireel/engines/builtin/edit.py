@@ -133,7 +133,7 @@ def _resolve(plan: EditPlan, info: video_source.SourceInfo, request: EngineReque
         s, e = op.span.resolve(d, what=what)
         lines.append(op_words(op, s, e))
         if k == "text":
-            r.texts.append(TextItem(op.text, op.role, op.position, s, e, op.scale))
+            r.texts.append(TextItem(op.text, op.role, op.position, s, e, op.scale, op.color))
         elif k == "look":
             r.looks.append((op.look, op.amount, s, e))
         elif k == "fade":

@@ -1,5 +1,6 @@
 """Exact on-screen text laid over I420 frames, for edits: each text is rendered once as a sprite (media.text: light
-glyphs with a dark outline and shadow on a dark plate, legible over any picture), placed inside a 6% margin at its
+glyphs, or the colour asked for, with a dark outline on a plate that contrasts with them, legible over any
+picture), placed inside a 6% margin at its
 named position, converted to the frame's planes once, and blended in its time range only.
 
 Only pixels under the sprite's own alpha change; everywhere else the frame is left exactly as it came, so an
@@ -14,10 +15,13 @@ import dataclasses
 import numpy as np
 
 from omnireel.media.ops.grade import planes
+from omnireel.media.prompt.edit_ops import DARK_TEXT_COLOURS, TEXT_COLOURS
 from omnireel.media.text import text_sprite_for_frame
 
 MARGIN = 0.06  # of each side: the sprite (plate included) stays inside the 5% safe margin with room to spare
 FADE_S = 0.2
+DARK_PLATE = (10, 12, 18, 215)  # behind light text (the default)
+LIGHT_PLATE = (244, 244, 240, 225)  # behind dark text ("in black")
 GAP = 0.02  # between texts stacked at one position, of the frame height
 # Text size by role, as text_sprite_for_frame's scale (1.0: a title filling up to ~40% of the height).
 ROLE_SCALE = {"title": 1.0, "text": 0.8, "caption": 0.55, "lower_third": 0.55}
@@ -31,6 +35,7 @@ class TextItem:
     start_s: float
     end_s: float
     scale: float = 1.0
+    color: str | None = None  # a TEXT_COLOURS name; None: white
 
 
 @dataclasses.dataclass
@@ -70,9 +75,13 @@ class TextOverlays:
         self.width, self.height = width, height
         self.placed: list[_Placed] = []
         for item in items:
+            ink = TEXT_COLOURS.get(item.color or "white", TEXT_COLOURS["white"])
+            dark = item.color in DARK_TEXT_COLOURS
+            plate = LIGHT_PLATE if dark else DARK_PLATE
             sprite = text_sprite_for_frame(item.text, width, height,
                                            scale=ROLE_SCALE.get(item.role, 0.8) * item.scale,
-                                           align="left" if item.role == "lower_third" else "center")
+                                           align="left" if item.role == "lower_third" else "center",
+                                           color=ink, plate=plate, shadow=not dark, outline=plate[:3] if dark else (0, 0, 0))
             self.placed.append(self._place(item, sprite, duration_s))
 
     @property

@@ -24,10 +24,20 @@ POSITION_WORDS = {
     "bottom_left": "bottom left", "bottom_right": "bottom right",
 }
 
+# Text colours an edit may name ("a red title", "the caption in yellow"), as RGB. Dark ones are drawn on a light
+# plate: on the usual dark plate they would not read.
+TEXT_COLOURS = {
+    "white": (255, 255, 255), "yellow": (255, 214, 10), "gold": (240, 190, 60), "orange": (255, 140, 20),
+    "red": (235, 40, 40), "pink": (255, 105, 180), "purple": (165, 95, 255), "blue": (70, 140, 255),
+    "cyan": (40, 220, 230), "green": (60, 205, 90), "black": (0, 0, 0), "navy": (20, 32, 100),
+}
+DARK_TEXT_COLOURS = frozenset({"black", "navy"})
+
 
 @dataclasses.dataclass(frozen=True)
 class TextOp:
-    """Exact on-screen text: drawn as quoted, on a dark plate with a shadow, inside a 5% safe margin."""
+    """Exact on-screen text: drawn as quoted, in white or the colour named, on a plate that contrasts with it,
+    inside a 5% safe margin."""
 
     text: str
     role: str = "title"  # title | caption | lower_third | text (size and default place follow the role)
@@ -35,6 +45,7 @@ class TextOp:
     span: Span = WHOLE
     scale: float = 1.0  # "big" / "small" text
     phrase: str = ""
+    color: str | None = None  # a TEXT_COLOURS name ("in red"); None: white
     kind = "text"
 
 
@@ -148,7 +159,9 @@ def op_words(op, start: float | None = None, end: float | None = None) -> str:
     if k == "text":
         role = op.role.replace("_", " ")
         where = "" if op.position == op.role else " " + POSITION_WORDS.get(op.position, op.position)
-        return f'{role.capitalize()} "{op.text}"{where}{when} (exact text on a dark plate)'
+        ink = f" in {op.color}" if op.color else ""
+        plate = "a light" if op.color in DARK_TEXT_COLOURS else "a dark"
+        return f'{role.capitalize()} "{op.text}"{ink}{where}{when} (exact text on {plate} plate)'
     if k == "look":
         amount = " (slight)" if op.amount < 1 else " (strong)" if op.amount > 1 else ""
         return f"Look: {LOOK_WORDS[op.look]}{amount}{when}"

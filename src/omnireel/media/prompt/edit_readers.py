@@ -103,6 +103,7 @@ def read_text(c: Clause, rest: str, quotes: list[str]) -> str:
     c.positions = []  # used
     scale = 1.25 if re.search(r"\b(?:big|large|huge|giant|bold)\b", rest) else 0.75 if re.search(
         r"\b(?:small|little|tiny|subtle)\b", rest) else 1.0
+    color, rest = _text_colour(rest)
     span = _span_for(c)
     texts = [quotes[i] for i in tokens]
     for i, t in enumerate(texts):
@@ -111,8 +112,28 @@ def read_text(c: Clause, rest: str, quotes: list[str]) -> str:
             s = Span("slot", i, len(texts))
         else:
             s = span
-        c.ops.append(TextOp(t, role, position, s, scale, c.text))
+        c.ops.append(TextOp(t, role, position, s, scale, c.text, color=color))
     return TOKEN.sub(" ", rest)
+
+
+_COLOUR_NAME = r"(white|yellow|golden|gold|orange|red|pink|purple|blue|cyan|green|black|navy)"
+_TEXT_NOUN = r"(?:text|title|titles|caption|captions|subtitle|subtitles|letters|lettering|font|type|words|writing|label|headline)"
+# "in red", "red text", "coloured red", "the colour yellow"; never "black and white" (a look, not a text colour).
+_TEXT_COLOUR = (
+    re.compile(rf"\b(?:in|with)\s(?:a\s)?{_COLOUR_NAME}(?:\s(?:colou?r|ink|letters|lettering|text|font))?\b(?!\s(?:and|&)\swhite)"),
+    re.compile(rf"\b{_COLOUR_NAME}\s(?:colou?red\s)?(?={_TEXT_NOUN}\b)"),
+    re.compile(rf"\b(?:colou?red|colou?r)\s(?:it\s)?{_COLOUR_NAME}\b(?!\s(?:and|&)\swhite)"),
+)
+
+
+def _text_colour(rest: str) -> tuple[str | None, str]:
+    """The colour named for the text (a TEXT_COLOURS key) and the rest without it; (None, rest) when none."""
+    for pat in _TEXT_COLOUR:
+        m = pat.search(rest)
+        if m:
+            name = m.group(1)
+            return ("gold" if name == "golden" else name), rest[: m.start()] + " " + rest[m.end():]
+    return None, rest
 
 
 _TEXT_FADE = re.compile(r"\b(?:that\s|which\s|and\s)?(?:fades?|fading)\s(?:in_and_out|in|out|on|off|away)\b")
@@ -414,6 +435,10 @@ _KEEP = re.compile(r"\b(?:keep|use|leave|retain|preserve|show)\s(?:only|just)\b|
 _TRIM_TO = re.compile(r"\b(?:trim|cut|shorten|crop|reduce|clip|limit|chop|make)(?:\s(?:it|the\s(?:video|clip)|this))?"
                       r"(?:\sdown)?\sto\b|\bshorten\s(?:it|the\s"
                       r"(?:video|clip))\b")
+# "end it at 3 seconds" keeps what comes before; "start the video at 2 seconds" keeps what comes after.
+_CLIP = r"(?:\s(?:it|this|the\s(?:video|clip|footage)))?"
+_END_AT = re.compile(rf"\b(?:end|stop|finish){_CLIP}\b")
+_START_AT = re.compile(rf"\b(?:start|begin){_CLIP}\b")
 _MAKE_LENGTH = re.compile(r"\bmake\s(?:it|the\s(?:video|clip))\b")
 _CUT = re.compile(r"\b(?:cut|trim|remove|delete|drop|lose|skip|chop|snip|discard)(?:\s(?:off|out|away))?\b|\bget\srid\sof\b|"
                   r"\btake\s(?:out|off|away)\b|\bcrop\sout\b|\bthrow\saway\b")
@@ -427,6 +452,13 @@ def read_trim(c: Clause, rest: str) -> str:
     spans = c.spans
     if len(spans) == 2 and any(s.kind == "for" for s in spans) or {s.kind for s in spans} == {"from", "until"}:
         spans = [combine(spans)]
+    if len(spans) == 1 and spans[0].kind == "from" and not _CUT.search(rest):
+        for pat, keep in ((_END_AT, Span("until", spans[0].a)), (_START_AT, spans[0])):
+            m = pat.search(rest)
+            if m:
+                c.ops.append(TrimOp("keep", keep, c.text))
+                c.spans = []
+                return _blank(rest, m)
     m = _TRIM_TO.search(rest)
     if m is None and all(s.kind == "for" for s in spans):
         m = _MAKE_LENGTH.search(rest)  # "make it 5 seconds long": a length, kept from the start

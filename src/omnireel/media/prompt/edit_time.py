@@ -111,7 +111,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("half", re.compile(rf"\b(?:for|during|in|over|throughout)?\s?(?:the\s)?(first|second|last|latter)\shalf\b{_OF_CLIP}")),
     ("first", re.compile(rf"{_LEAD_IN}(?:first|opening|initial|beginning)\s(?:{_N_UNIT}|(second))")),
     ("last", re.compile(rf"{_LEAD_IN}(?:last|final|closing|ending|remaining)\s(?:{_N_UNIT}|(second))")),
-    ("from", re.compile(rf"\b(?:starting|beginning)?\s?(?:at|from|after)\s(?:the\s)?{_N_UNIT}(?:\smark)?"
+    ("from", re.compile(rf"\b(?:starting|beginning)?\s?(?:at|from|after|past|beyond)\s(?:the\s)?{_N_UNIT}(?:\smark)?"
                         r"(?:\s(?:on|onwards|onward|in))?")),
     ("until", re.compile(rf"\b(?:until|till|up\sto|before|through)\s(?:the\s)?{_N_UNIT}(?:\smark)?")),
     ("for", re.compile(rf"\b(?:for|over|lasting|across)\s(?:the\s)?(?:next\s)?{_N_UNIT}")),

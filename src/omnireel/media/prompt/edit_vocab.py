@@ -26,7 +26,7 @@ add put place insert overlay overlaid write show display include superimpose bur
 titles caption captions subtitle subtitles text texts words word label banner tagline slogan headline heading
 saying says say that which reading reads read with onscreen on-screen screen over video as big large huge small
 little bold white simple clean short new card lower third name tag strap appear appears pop up message writing
-written letters font there have has following quote quoted of
+written letters font there have has following quote quoted of start starts starting begin begins
 """.split()),
     "look": frozenset("""
 look looks looking colors colours color colour tones tone tint tinted grade graded grading feel lighting light
@@ -37,7 +37,7 @@ mildly gently dramatically gentle subtle mood scene shot whole exposure brightne
     "trim": frozenset("""
 cut trim remove delete drop lose skip chop off out get rid take snip crop discard throw away keep use leave only
 just part portion section segment bit seconds second long down limit shorten shorter shortened trimmed keeping
-rest beginning start end
+rest beginning start end everything anything all whatever stuff remaining remainder stop finish begin
 """.split()),
     "speed": frozenset("""
 speed playback play played playing at by times x motion down up in to make a bit little real time rate whole

@@ -96,7 +96,16 @@ CORPUS = [
     ("Remove the last second", [("trim", "cut", ("last", 1.0))]),
     ("Trim it to 3 seconds", [("trim", "keep", ("first", 3.0))]),
     ("Cut from 1s to 2s", [("trim", "cut", ("range", 1.0, 2.0))]),
-    ("keep only seconds 1 to 3", [("trim", "keep", ("range", 1.0, 3.0))]),  # QA: refused as "only says what to keep"
+    ("keep only seconds 1 to 3", [("trim", "keep", ("range", 1.0, 3.0))]),
+    # cutting or keeping everything on one side of a moment (QA found these refused)
+    ("cut everything after 3 seconds", [("trim", "cut", ("from", 3.0))]),
+    ("Remove everything after the 3 second mark", [("trim", "cut", ("from", 3.0))]),
+    ("cut everything before 2 seconds", [("trim", "cut", ("until", 2.0))]),
+    ("drop anything past 4 seconds", [("trim", "cut", ("from", 4.0))]),
+    ("End it at 3 seconds", [("trim", "keep", ("until", 3.0))]),
+    ("stop the video at 2.5 seconds", [("trim", "keep", ("until", 2.5))]),
+    ("Start the clip at 1 second", [("trim", "keep", ("from", 1.0))]),
+    ('start the title "HI" at 2 seconds', [("text", "HI", "title", "center", ("from", 2.0))]),  # QA: refused as "only says what to keep"
     ("trim it to 1s-3s", [("trim", "keep", ("range", 1.0, 3.0))]),  # QA: read as two time ranges
     ("Cut the first and last second", [("trim", "cut", ("first", 1.0)), ("trim", "cut", ("last", 1.0))]),
     ("Trim 2 seconds off the end", [("trim", "cut", ("last", 2.0))]),
@@ -236,3 +245,21 @@ def test_parsing_is_fast_on_hostile_input(hostile):
     except CapabilityMissing:
         pass
     assert time.perf_counter() - start < 2.0
+
+
+@pytest.mark.parametrize("prompt,colour", [
+    ('Add the title "SALE" in red', "red"),
+    ('Add a yellow caption "Hello" at the bottom', "yellow"),
+    ('Put "OPEN" at the top in gold letters', "gold"),
+    ('Add the text "A" coloured blue', "blue"),
+    ('Add the title "NOIR" in black', "black"),
+    ('Add the title "X"', None),
+])
+def test_text_colour_is_read(prompt, colour):
+    (op,) = parse_edit(prompt).ops
+    assert op.kind == "text" and op.color == colour
+
+
+def test_black_and_white_after_a_quote_is_a_look_not_a_text_colour():
+    ops = parse_edit('Add "Hi" in black and white').ops
+    assert [(o.kind, getattr(o, "color", None)) for o in ops] == [("text", None), ("look", None)]
