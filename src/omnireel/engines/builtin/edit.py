@@ -24,6 +24,7 @@ import numpy as np
 
 from omnireel.engines.base import MAX_DURATION_S, RESOLUTIONS, EngineContext, EngineOutput, EngineRequest, frame_size
 from omnireel.engines.builtin import common
+from omnireel.engines.builtin.source_format import explicit_fields
 from omnireel.errors import CapabilityMissing, InvalidMedia
 from omnireel.media.glyphs import refuse_undrawable_text
 from omnireel.media.ops import grade, sound_edit, timing, video_source
@@ -69,7 +70,7 @@ def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> Engine
     refuse_undrawable_text(plan.texts, "edit")
     src = request.source_video
     info = video_source.inspect(src)
-    explicit = set(request.options.get("explicit_format") or ())
+    explicit = explicit_fields(request)
     r = _resolve(plan, info, request, explicit, src)
     width, height = r.size
     n = r.timeline.frames

@@ -23,7 +23,7 @@ from omnireel.engines.base import ASPECT_RATIOS, EngineContext, EngineOutput, En
 from omnireel.engines.builtin import common
 from omnireel.engines.builtin.i2v import move_states
 from omnireel.engines.builtin.titles import KineticTitles, image_accent, image_cards
-from omnireel.engines.builtin.upscale import TIERS, aspect_of, explicit_fields, secs as _secs
+from omnireel.engines.builtin.source_format import TIERS, aspect_of, explicit_fields, secs as _secs
 from omnireel.errors import CapabilityMissing
 from omnireel.media.audio.soundtrack import soundtrack
 from omnireel.media.glyphs import refuse_undrawable_text
