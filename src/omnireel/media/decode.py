@@ -74,10 +74,20 @@ def first_frame_turns(container) -> int:
     return 0
 
 
+def is_full_range(frame) -> bool:
+    """Whether a decoded frame's samples use the full 0-255 range (yuvj formats, or colour range tagged JPEG)."""
+    return frame.format.name.startswith("yuvj") or frame.color_range == 2  # AVCOL_RANGE_JPEG
+
+
 def upright(frame, pix_fmt: str = "rgb24") -> np.ndarray:
     """The decoded frame as an array in `pix_fmt` (rgb24, or yuv420p as an I420 buffer), turned as its display
-    matrix asks."""
-    arr = frame.to_ndarray(format=pix_fmt)
+    matrix asks. I420 is always limited (video) range, what the encoder writes: full-range sources (JPEG range:
+    phone and screen recordings, MJPEG) are converted, or their blacks and whites would pass through as values
+    outside the range and clip on playback."""
+    if pix_fmt == "yuv420p" and is_full_range(frame):
+        arr = frame.reformat(format="yuv420p", src_color_range="JPEG", dst_color_range="MPEG").to_ndarray()
+    else:
+        arr = frame.to_ndarray(format=pix_fmt)
     k = quarter_turns(frame)
     if not k:
         return arr

@@ -349,3 +349,27 @@ def test_a_portrait_phone_clip_stays_portrait_and_upright(tmp_path):
     frames = list(iter_frames(out_path))
     assert frames[0].shape == (640, 360, 3) and len(frames) == 36  # 1.5 s at 24 fps
     assert frames[0][-60:].mean() > 200 and frames[0][:300].mean() < 120
+
+
+def test_full_range_source_keeps_its_tones(tmp_path, edit):
+    """A full-range (JPEG-range) source, as phones and screen recorders write: the edit's output shows the same
+    tones, near-black and near-white included (passed through unconverted they clipped)."""
+    import av
+
+    path = tmp_path / "full.mp4"
+    with av.open(str(path), "w") as out:
+        s = out.add_stream("libx264", rate=24)
+        s.width, s.height, s.pix_fmt = 320, 180, "yuvj420p"
+        s.codec_context.color_range = 2
+        ramp = np.tile(np.linspace(0, 255, 320).astype(np.uint8)[None, :, None], (180, 1, 3))
+        for _ in range(72):
+            for packet in s.encode(av.VideoFrame.from_ndarray(ramp, format="rgb24").reformat(format="yuvj420p")):
+                out.mux(packet)
+        for packet in s.encode():
+            out.mux(packet)
+    src = _source_frames(path)
+    assert src[0][90, 4:8].mean() < 12 and src[0][90, -8:-4].mean() > 243  # the decoder reads it as full range
+    out, frames = edit(path, 'Add the caption "TONES" at the top')
+    rows = slice(120, 170)  # below the caption
+    diff = np.abs(frames[36][rows].astype(int) - src[36][rows].astype(int))
+    assert diff.mean() < 2.5 and diff.max() <= 12, (diff.mean(), diff.max())
