@@ -165,3 +165,24 @@ def test_layers_parting_uncover_texture_not_a_blur_halo():
     near = cv2.dilate(blue.astype(np.uint8), np.ones((25, 25), np.uint8)).astype(bool) & ~cv2.dilate(blue.astype(np.uint8), np.ones((7, 7), np.uint8)).astype(bool)
     far = ~cv2.dilate(blue.astype(np.uint8), np.ones((121, 121), np.uint8)).astype(bool)
     assert np.median(local_sd[near]) >= 0.6 * np.median(local_sd[far]), (np.median(local_sd[near]), np.median(local_sd[far]))
+
+
+@pytest.mark.parametrize("scale", [1.0021, 0.9985, 1.3, 2.13])
+def test_resize_sampling_matches_the_warp_even_for_factors_near_one(scale):
+    """The resize shortcut samples where warpAffine does, on any window; a factor so near 1 that the window keeps
+    its size used to be copied by cv2.resize (no resampling), shifting a hard edge by up to half a pixel."""
+    from omnireel.media.ops.parallax import _resize_affine
+
+    rng = np.random.default_rng(7)
+    src = np.zeros((400, 400), np.uint8)
+    src[:, 200:] = 255  # a hard edge: any misplacement shows as a large difference next to it
+    src[150:, :] = rng.integers(0, 256, (250, 400), dtype=np.uint8)
+    m = np.array([[scale, 0, 37.3], [0, scale, -21.6]])
+    for x0, y0, x1, y1 in [(150, 40, 280, 130), (0, 0, 400, 300), (190, 100, 260, 140), (20, 200, 300, 260)]:
+        got = _resize_affine(src, m, x0, y0, x1, y1, lambda h, w: np.empty((h, w), np.uint8))
+        if got is None:
+            continue  # no aligned grid: the caller warps
+        mm = m.copy()
+        mm[:, 2] -= (x0, y0)
+        want = cv2.warpAffine(src, mm, (x1 - x0, y1 - y0), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        assert np.abs(got.astype(int) - want.astype(int)).max() <= 8, (x0, y0, x1, y1)

@@ -618,8 +618,11 @@ def _grid(a: float, t: float, x0: int, n_src: int, x1: int) -> tuple[int, int, i
             continue  # off the grid, or the first needed sample would read left of the window
         end = min(n_src, int(math.ceil((x1 - 1 - t) / a)) + 2)
         length = end - k
-        # cv2.resize's output size for a factor, which must reach the last needed sample
-        if length < 2 or int(np.rint(length * a)) < skip + (x1 - x0):
+        # cv2.resize's output size for a factor must reach the last needed sample, and differ from the window's:
+        # for an equal size cv2.resize copies instead of resampling (the factor is ignored; a factor near 1 on a
+        # short window would shift the layer by up to half a pixel).
+        out = int(np.rint(length * a))
+        if length < 2 or out < skip + (x1 - x0) or out == length:
             continue
         return k, length, skip
     return None
