@@ -175,14 +175,20 @@ def test_resize_sampling_matches_the_warp_even_for_factors_near_one(scale):
 
     rng = np.random.default_rng(7)
     src = np.zeros((400, 400), np.uint8)
-    src[:, 200:] = 255  # a hard edge: any misplacement shows as a large difference next to it
+    src[:, 170:] = 255  # a hard edge: any misplacement shows as a large difference next to it
     src[150:, :] = rng.integers(0, 256, (250, 400), dtype=np.uint8)
-    m = np.array([[scale, 0, 37.3], [0, scale, -21.6]])
+    checked = 0
     for x0, y0, x1, y1 in [(150, 40, 280, 130), (0, 0, 400, 300), (190, 100, 260, 140), (20, 200, 300, 260)]:
+        # Offsets that put frame pixel (x0, y0) exactly on a source pixel, so a grid is found without skipping.
+        tx, ty = x0 - 0.5 - (150 - 0.5) * scale, y0 - 0.5 - (60 - 0.5) * scale
+        m = np.array([[scale, 0, tx], [0, scale, ty]])
         got = _resize_affine(src, m, x0, y0, x1, y1, lambda h, w: np.empty((h, w), np.uint8))
         if got is None:
             continue  # no aligned grid: the caller warps
         mm = m.copy()
         mm[:, 2] -= (x0, y0)
         want = cv2.warpAffine(src, mm, (x1 - x0, y1 - y0), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-        assert np.abs(got.astype(int) - want.astype(int)).max() <= 8, (x0, y0, x1, y1)
+        # within a 1/32-px grid offset of the warp on a 0-255 edge (~8 levels) plus rounding; a copy is off by ~100
+        assert np.abs(got.astype(int) - want.astype(int)).max() <= 12, (x0, y0, x1, y1)
+        checked += 1
+    assert checked or abs(scale - 1) < 0.01  # the shortcut is used away from 1
