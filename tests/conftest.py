@@ -14,6 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+# A real, throwaway PostgreSQL cluster (session) with a database per module, for the PostgreSQL and worker tests.
+from tests.postgres_server import fresh_postgres_url, postgres_server, postgres_url  # noqa: F401
+
 ROOT = Path(__file__).resolve().parents[1]
 OMNIREEL = [sys.executable, "-m", "omnireel.cli.main"]
 

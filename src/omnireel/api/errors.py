@@ -7,6 +7,7 @@ import uuid
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from omnireel.api.responses import SafeJSONResponse as JSONResponse
@@ -75,6 +76,15 @@ def install(app: FastAPI) -> None:
         message = f"Invalid value for {where}." if where else "Invalid request."
         body = error_body(400, "invalid_request", message, "INVALID_ARGUMENT", files_api=is_files_path(request.url.path))
         return JSONResponse(body, status_code=400)
+
+    @app.exception_handler(DataError)
+    async def _unstorable(request: Request, exc: DataError):
+        # PostgreSQL cannot hold a NUL character in text, so looking up an id or name containing one (`abc%00`)
+        # fails in the driver where SQLite simply finds nothing: answer as SQLite does, with a 404.
+        if "NUL" in str(exc.orig):
+            body = error_body(404, "not_found", "Not found.", "NOT_FOUND", files_api=is_files_path(request.url.path))
+            return JSONResponse(body, status_code=404)
+        return await _unexpected(request, exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):

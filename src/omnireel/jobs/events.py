@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 
 from omnireel import clock
 from omnireel.errors import InvalidArgument
-from omnireel.storage.tables import events
+from omnireel.storage.tables import events, interactions
 
 TERMINAL_EVENT = "interaction.completed"
 _EVENT_ID = re.compile(r"evt_(\d{1,9})")
@@ -21,6 +21,10 @@ _EVENT_ID = re.compile(r"evt_(\d{1,9})")
 
 def append(conn: Connection, interaction_id: str, tenant_id: str, body: dict) -> int:
     """Append an event inside the caller's transaction; returns its seq."""
+    if conn.dialect.name == "postgresql":
+        # Processes on several hosts append to one interaction (a worker's progress, the API's cancel): the row
+        # lock makes max(seq) + 1 theirs alone until commit. SQLite's single writer already guarantees it.
+        conn.execute(select(interactions.c.id).where(interactions.c.id == interaction_id).with_for_update())
     last = conn.execute(select(func.max(events.c.seq)).where(events.c.interaction_id == interaction_id)).scalar()
     seq = (last or 0) + 1
     conn.execute(

@@ -24,8 +24,12 @@ class WorkerPool:
     def __init__(self, runtime: "Runtime"):
         self.runtime = runtime
         self.settings = runtime.settings
-        self.owner = f"{socket.gethostname()}:{os.getpid()}:{ids.new_id(6)}"
+        # jobs.lease_owner holds 64 characters, and PostgreSQL (unlike SQLite) enforces it: long host names are cut.
+        self.owner = f"{socket.gethostname()[:40]}:{os.getpid()}:{ids.new_id(6)}"
         self._stop = threading.Event()
+        # Set only once the workers have finished or the grace period is over: a job finishing during a graceful
+        # stop keeps its lease, or a reaper elsewhere would hand it to another worker while it is still running.
+        self._heartbeats_stop = threading.Event()
         self._wake = threading.Event()
         self._threads: list[threading.Thread] = []
         self._active: dict[str, tuple[queue.ClaimedJob, dict]] = {}
@@ -37,12 +41,15 @@ class WorkerPool:
             if requeued or failed:
                 log.warning("recovered jobs of a previous run: %d requeued, %d failed", requeued, failed)
 
-    def start(self) -> None:
+    def start(self, *, deliver_webhooks: bool = True) -> None:
+        """Start the render workers, the heartbeat and the reaper, and the webhook sender unless told not to (a
+        standalone `omnireel worker` leaves webhooks to the API server, which holds their signing key)."""
         for i in range(self.settings.workers):
             self._spawn(self._work_loop, f"omnireel-worker-{i}")
         self._spawn(self._heartbeat_loop, "omnireel-heartbeat")
         self._spawn(self._reaper_loop, "omnireel-reaper")
-        self._spawn(self._webhook_loop, "omnireel-webhooks")
+        if deliver_webhooks:
+            self._spawn(self._webhook_loop, "omnireel-webhooks")
 
     def _spawn(self, target, name: str) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)
@@ -61,6 +68,7 @@ class WorkerPool:
         for thread in self._threads:
             if thread.name.startswith("omnireel-worker"):
                 thread.join(max(0.0, deadline - time.monotonic()))
+        self._heartbeats_stop.set()
         with self._lock:
             leftovers = list(self._active.values())
         for job, holder in leftovers:
@@ -97,7 +105,7 @@ class WorkerPool:
 
     def _heartbeat_loop(self) -> None:
         interval = max(0.2, self.settings.lease_ttl_s / 3)
-        while not self._stop.wait(interval):
+        while not self._heartbeats_stop.wait(interval):
             with self._lock:
                 active = list(self._active.values())
             for job, holder in active:

@@ -89,7 +89,11 @@ def heartbeat(db: Engine, job: ClaimedJob, lease_ttl_s: float) -> bool:
 
 
 def still_owned(conn: Connection, job: ClaimedJob) -> bool:
-    row = conn.execute(select(jobs.c.status, jobs.c.lease_token).where(jobs.c.id == job.id)).first()
+    # FOR UPDATE (PostgreSQL; SQLite's writers are already serialised): the answer stays true until the caller's
+    # transaction ends, so a cancel or reap on another host cannot slip in between this check and the write.
+    row = conn.execute(
+        select(jobs.c.status, jobs.c.lease_token).where(jobs.c.id == job.id).with_for_update()
+    ).first()
     return row is not None and row.status == "running" and row.lease_token == job.lease_token
 
 
@@ -164,11 +168,15 @@ def cancel(conn: Connection, interaction_id: str, tenant_id: str) -> bool:
     row = conn.execute(select(jobs).where(jobs.c.interaction_id == interaction_id, jobs.c.tenant_id == tenant_id)).first()
     if row is None or row.status not in ("queued", "running"):
         return False
-    conn.execute(
-        update(jobs).where(jobs.c.id == row.id)
+    # Conditional: on PostgreSQL a worker may settle the job between the read above and this write; then the job
+    # is finished and stays finished.
+    result = conn.execute(
+        update(jobs).where(jobs.c.id == row.id, jobs.c.status.in_(("queued", "running")))
         .values(status="cancelled", cancel_requested=True, lease_token=None, lease_owner=None, lease_expires_at=None,
                 updated_at=clock.now())
     )
+    if result.rowcount != 1:
+        return False
     _set_interaction(conn, interaction_id, status="cancelled", progress=None)
     events.append(conn, interaction_id, tenant_id, {
         "event_type": "interaction.status_update", "interaction_id": interaction_id, "status": "cancelled",
@@ -181,9 +189,12 @@ def reap_expired(db: Engine, now: float | None = None) -> tuple[int, int]:
     """Requeue running jobs whose lease expired; fail those on their last attempt. Returns (requeued, failed)."""
     now = clock.now() if now is None else now
     with db.begin() as conn:
-        rows = conn.execute(
-            select(jobs).where(jobs.c.status == "running", jobs.c.lease_expires_at < now)
-        ).fetchall()
+        query = select(jobs).where(jobs.c.status == "running", jobs.c.lease_expires_at < now)
+        if conn.dialect.name == "postgresql":
+            # Several reapers (API server and workers) sweep at once: each expired job is recovered by one of them,
+            # and a heartbeat that commits first takes the job out of this sweep.
+            query = query.with_for_update(skip_locked=True)
+        rows = conn.execute(query).fetchall()
         return _recover(conn, rows)
 
 

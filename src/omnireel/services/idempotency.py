@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.engine import Connection
 
 from omnireel import clock
@@ -40,6 +40,11 @@ def check_key(key: str) -> str:
 
 def existing(conn: Connection, tenant_id: str, key: str, print_: str) -> str | None:
     """The interaction already created with this key, or None; a different body under the same key is an error."""
+    if conn.dialect.name == "postgresql":
+        # Concurrent retries may reach different API processes: the lock (held to the end of the caller's
+        # transaction) lets one create win and the others read its row, instead of a unique-key error (a 500).
+        # SQLite's single writer already serialises them.
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"), {"k": f"{tenant_id}/{key}"})
     row = conn.execute(select(idempotency_keys).where(
         idempotency_keys.c.tenant_id == tenant_id, idempotency_keys.c.key == key)).first()
     if row is None:

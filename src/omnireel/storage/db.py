@@ -84,4 +84,25 @@ def migrate(url: str, revision: str = "head") -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(here))
     cfg.set_main_option("sqlalchemy.url", url)
-    command.upgrade(cfg, revision)
+    if not url.startswith("postgresql"):
+        command.upgrade(cfg, revision)  # SQLite: one process owns the data dir (runtime.py's lock)
+        return
+    # An API server and workers on several hosts start together against one database: without a lock, two of them
+    # both see an empty schema and the slower one's CREATE TABLE fails. The lock is session-level and lives on its
+    # own connection, so it is released even if the upgrade raises.
+    from sqlalchemy import pool, text
+
+    engine = create_engine(url, poolclass=pool.NullPool)
+    try:
+        with engine.connect() as lock_conn:
+            lock_conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            try:
+                command.upgrade(cfg, revision)
+            finally:
+                lock_conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
+    finally:
+        engine.dispose()
+
+
+# Any fixed 64-bit number shared by every omnireel process; only migrations take it.
+MIGRATION_LOCK_KEY = 0x6F6D6E6972656C31  # "omnirel1"
