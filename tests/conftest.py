@@ -16,6 +16,8 @@ import pytest
 
 # A real, throwaway PostgreSQL cluster (session) with a database per module, for the PostgreSQL and worker tests.
 from tests.postgres_server import fresh_postgres_url, postgres_server, postgres_url  # noqa: F401
+# A real S3 endpoint (moto's server over HTTP) with a bucket per test, for the S3 blob store tests.
+from tests.s3_server import s3_bucket, s3_server  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 OMNIREEL = [sys.executable, "-m", "omnireel.cli.main"]

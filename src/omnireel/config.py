@@ -50,6 +50,13 @@ class Settings:
     max_prompt_chars: int = 20_000  # text of a create's input (and system_instruction); longer is a 400
     inline_output_cap_bytes: int = 4_000_000  # 4 MB, as the docs and the over-cap note say it
     max_image_pixels: int = 40_000_000
+    # blobs: "disk" (under data_dir) or "s3" (AWS or any S3-compatible endpoint; credentials from boto3's usual
+    # chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, instance role)
+    blob_store: str = "disk"
+    s3_bucket: str = ""
+    s3_prefix: str = ""
+    s3_endpoint_url: str = ""  # empty: AWS itself
+    s3_region: str = ""
     # webhooks: signed POSTs on terminal states; private/loopback targets are refused unless allowed (SSRF)
     webhook_allow_private: bool = False
     webhook_max_attempts: int = 8
@@ -88,6 +95,10 @@ class Settings:
             )
         if self.workers < 0:
             raise ValueError("workers must be >= 0")
+        if self.blob_store not in ("disk", "s3"):
+            raise ValueError(f"blob_store must be 'disk' or 's3', got {self.blob_store!r}")
+        if self.blob_store == "s3" and not self.s3_bucket:
+            raise ValueError("OMNIREEL_BLOB_STORE=s3 needs a bucket: set OMNIREEL_S3_BUCKET")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":

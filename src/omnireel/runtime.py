@@ -22,7 +22,7 @@ class Runtime:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.db = dbmod.make_database(settings.db_url)
         dbmod.migrate(settings.db_url)
-        self.blobs = DiskBlobStore(settings.blob_dir)
+        self.blobs = make_blob_store(settings)
         self.engines = EngineRegistry.from_settings(settings)
         self.workers = None
         self._start_workers = start_workers
@@ -59,3 +59,18 @@ class Runtime:
             os.close(fd)
             raise SystemExit(f"another omnireel server is already using the data directory {self.settings.data_dir}")
         self._lock_fd = fd
+
+
+def make_blob_store(settings: Settings):
+    """The configured blob store; an S3 bucket that cannot be reached stops startup with the reason."""
+    if settings.blob_store != "s3":
+        return DiskBlobStore(settings.blob_dir)
+    from omnireel.storage.blobs.s3 import BucketUnreachable, S3BlobStore
+
+    store = S3BlobStore(settings.s3_bucket, prefix=settings.s3_prefix, endpoint_url=settings.s3_endpoint_url,
+                        region=settings.s3_region, scratch_dir=settings.data_dir / "scratch")
+    try:
+        store.check_bucket()
+    except BucketUnreachable as exc:
+        raise SystemExit(f"omnireel cannot start: {exc}")
+    return store

@@ -422,6 +422,15 @@ def _query_answer(runtime, row) -> Answer:
 
 
 def _finalize(runtime: "Runtime", row, live: _Live) -> dict:
+    scratch_copies: list[Path] = []
+    try:
+        return _finalize_from(runtime, row, live, scratch_copies)
+    finally:
+        for copy in scratch_copies:
+            copy.unlink(missing_ok=True)
+
+
+def _finalize_from(runtime: "Runtime", row, live: _Live, scratch_copies: list[Path]) -> dict:
     settings = runtime.settings
     size = row.committed_size
     if row.declared_size is not None and size != row.declared_size:
@@ -440,8 +449,10 @@ def _finalize(runtime: "Runtime", row, live: _Live) -> dict:
         raise _name_taken(row.file_name)
     if part.exists():
         source = part
-    elif runtime.blobs.exists(key) and runtime.blobs.local_path(key) is not None:
-        source = runtime.blobs.local_path(key)  # a crash after the move but before the row: finish the job
+    elif runtime.blobs.exists(key):
+        # A crash after the move but before the row: finish the job. Probing needs a real file, so a store without
+        # local paths (S3) lends a scratch copy.
+        source = runtime.blobs.local_path(key) or _scratch_copy(runtime, key, scratch_copies)
     else:
         discard(runtime, row.id)
         raise FailedPrecondition("The bytes of this upload session were lost; start a new upload.")
@@ -483,6 +494,15 @@ def _finalize(runtime: "Runtime", row, live: _Live) -> dict:
         runtime.blobs.delete(key)
         raise _name_taken(row.file_name)
     return files_service.resource(file_row, settings)
+
+
+def _scratch_copy(runtime: "Runtime", key: str, scratch_copies: list[Path]) -> Path:
+    copy = runtime.blobs.temp_path()
+    scratch_copies.append(copy)
+    with open(copy, "wb") as out:
+        for chunk in runtime.blobs.iter_range(key):
+            _guard_disk(lambda: out.write(chunk))
+    return copy
 
 
 def _sha256_of(path: Path) -> str:
