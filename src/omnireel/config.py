@@ -32,6 +32,16 @@ class Settings:
     allow_keyless: bool = False
     default_engine: str = "builtin"
     enable_fake_engine: bool = False  # test-only engine, never on unless asked
+    # upstream engine: forwards jobs to a hosted Interactions API; registered only when a key is set.
+    # repr=False: the key must never show up in a log line or traceback that prints the settings.
+    upstream_api_key: str = dataclasses.field(default="", repr=False)
+    upstream_base_url: str = "https://generativelanguage.googleapis.com"
+    upstream_model: str = ""  # empty: the model id the client asked for
+    upstream_api_version: str = "v1beta"
+    upstream_request_timeout_s: float = 60.0  # one HTTP request to the upstream (connect, each read/write)
+    upstream_timeout_s: float = 600.0  # one whole upstream generation, from create to the finished video
+    upstream_poll_interval_s: float = 2.0
+    upstream_max_retries: int = 4  # per HTTP call, on 408/429/5xx and network errors, with exponential backoff
     # jobs
     lease_ttl_s: float = 60.0
     sweep_interval_s: float = 10.0

@@ -79,12 +79,18 @@ class EngineRegistry:
 
         engines: dict[str, Engine] = {"builtin": BuiltinEngine()}
         routes = {}
+        if settings.upstream_api_key:  # without a key the hosted API could only refuse every job
+            from omnireel.engines.upstream import UpstreamEngine
+
+            engines["upstream"] = UpstreamEngine(settings)
         default = settings.default_engine
         if default not in engines:
             raise ValueError(f"default engine {default!r} is not available (known: {', '.join(sorted(engines))})")
         for model_id in PUBLIC_MODELS:
             routes[model_id] = default
         routes["omnireel-builtin"] = "builtin"
+        if "upstream" in engines:
+            routes["omnireel-upstream"] = "upstream"
         if settings.enable_fake_engine:
             from omnireel.engines.fake import FakeEngine
 

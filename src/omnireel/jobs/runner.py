@@ -58,7 +58,9 @@ def build_request(runtime: "Runtime", job: queue.ClaimedJob, scratch: Path) -> E
         duration_s=p["duration_s"], seed=p.get("seed", 0), media=media,
         source_video=_local_media(runtime, job.tenant_id, source, scratch) if source else None,
         system_instruction=p.get("system_instruction"),
-        options={**p.get("options", {}), "max_image_pixels": runtime.settings.max_image_pixels},
+        options={**p.get("options", {}), "max_image_pixels": runtime.settings.max_image_pixels,
+                 # For engines that forward the request (upstream): the model asked for and the user's filters.
+                 "model": p.get("model"), "safety_settings": p.get("safety_settings") or []},
     )
 
 
