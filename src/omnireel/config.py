@@ -42,6 +42,18 @@ class Settings:
     upstream_timeout_s: float = 600.0  # one whole upstream generation, from create to the finished video
     upstream_poll_interval_s: float = 2.0
     upstream_max_retries: int = 4  # per HTTP call, on 408/429/5xx and network errors, with exponential backoff
+    # diffusers engine: an open-weight video model (Wan 2.x, LTX-Video); registered only when a model is set and
+    # the `diffusers` extra is installed. The model loads on the first job and stays loaded.
+    diffusers_model: str = ""  # a local directory (save_pretrained layout) or a hub id
+    diffusers_pipeline: str = "auto"  # wan | ltx | auto (read from the checkpoint's model_index.json)
+    diffusers_device: str = "auto"  # auto: cuda when available, else cpu
+    diffusers_dtype: str = "auto"  # auto: bfloat16 on cuda, float32 on cpu; or float32 | bfloat16 | float16
+    diffusers_steps: int = 0  # denoising steps; 0: the pipeline's default
+    diffusers_guidance_scale: float = 0.0  # classifier-free guidance; 0: the pipeline's default
+    diffusers_max_resolution: int = 720  # largest short side generated, in pixels; the output is scaled from it
+    diffusers_fps: int = 0  # the rate the model generates at; 0: its native one (Wan 16, Wan 2.2 TI2V and LTX 24)
+    diffusers_max_frames: int = 0  # longest generation in frames; 0: the model's (Wan 81, LTX 161)
+    diffusers_cpu_offload: bool = False  # keep idle sub-models in CPU memory (GPUs with too little memory)
     # jobs
     lease_ttl_s: float = 60.0
     sweep_interval_s: float = 10.0

@@ -83,6 +83,12 @@ class EngineRegistry:
             from omnireel.engines.upstream import UpstreamEngine
 
             engines["upstream"] = UpstreamEngine(settings)
+        if settings.diffusers_model:
+            from omnireel.engines import diffusers as diffusers_engine
+
+            # Without the extra installed the engine is simply absent; a default_engine naming it fails below.
+            if diffusers_engine.available():
+                engines["diffusers"] = diffusers_engine.DiffusersEngine.from_settings(settings)
         default = settings.default_engine
         if default not in engines:
             raise ValueError(f"default engine {default!r} is not available (known: {', '.join(sorted(engines))})")
@@ -91,6 +97,8 @@ class EngineRegistry:
         routes["omnireel-builtin"] = "builtin"
         if "upstream" in engines:
             routes["omnireel-upstream"] = "upstream"
+        if "diffusers" in engines:
+            routes["omnireel-diffusers"] = "diffusers"
         if settings.enable_fake_engine:
             from omnireel.engines.fake import FakeEngine
 

@@ -43,6 +43,18 @@ def infer_task(explicit: str | None, images: int, videos: int, has_previous: boo
     return "reference_to_video"
 
 
+def _check_engine_task(model: str, engine, task: str) -> None:
+    """400 at create when the engine behind `model` cannot run `task` at all (the diffusers engine does no edit,
+    extend or upscale): a clear refusal now rather than a failed job later."""
+    offered = engine.tasks()
+    if task not in offered:
+        raise InvalidArgument(
+            f"Model '{model}' runs on this server's {engine.name} engine, which does not do {task}; it does "
+            f"{', '.join(offered) or 'nothing'}. Use omnireel-builtin (or a model routed to it) for {task}.",
+            field="generation_config.video_config.task", code="unsupported_task",
+        )
+
+
 def _check_task(task: str, images: int, videos: int, has_previous: bool, prompt: str) -> None:
     if task == "text_to_video" and (images or videos):
         raise InvalidArgument("Task text_to_video takes no media inputs; use image_to_video or reference_to_video "
@@ -155,7 +167,7 @@ def create(runtime: "Runtime", tenant_id: str, spec: CreateSpec, idempotency: tu
             earlier = idempotency_service.existing(conn, tenant_id, *idempotency)
         if earlier is not None:
             return earlier
-    model, _engine = runtime.engines.resolve(spec.model)
+    model, engine = runtime.engines.resolve(spec.model)
     _check_webhook_targets(runtime, spec)
     _check_backlog(runtime, tenant_id)
     prompt = "\n".join(b["text"] for b in spec.blocks if b["type"] == "text").strip()
@@ -170,6 +182,7 @@ def create(runtime: "Runtime", tenant_id: str, spec: CreateSpec, idempotency: tu
     videos = [m for m in resolved if m.kind == "video"]
     task = infer_task(spec.task, len(images), len(videos), previous_row is not None)
     check_model_limits(model, task, None, len(images))  # what the model cannot do at all comes first
+    _check_engine_task(model, engine, task)
     _check_task(task, len(images), len(videos), previous_row is not None, prompt)
 
     inherited = (previous_row.request.get("format") if previous_row is not None else None) or {}
