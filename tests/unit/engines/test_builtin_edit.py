@@ -373,3 +373,8 @@ def test_full_range_source_keeps_its_tones(tmp_path, edit):
     rows = slice(120, 170)  # below the caption
     diff = np.abs(frames[36][rows].astype(int) - src[36][rows].astype(int))
     assert diff.mean() < 2.5 and diff.max() <= 12, (diff.mean(), diff.max())
+
+
+def test_system_instruction_on_an_edit_is_reported_not_silently_dropped(clips, edit):
+    out, _ = edit(clips["landscape"], "Make it black and white", system_instruction="Always add a logo.")
+    assert "System instruction: not applied" in out.text

@@ -125,3 +125,17 @@ def test_soundtrack_does_not_clip_once_decoded(run_engine):
     with av.open(str(out.video_path)) as c:
         s = np.concatenate([f.to_ndarray() for f in c.decode(c.streams.audio[0])], axis=1)
     assert 0.3 < float(np.abs(s).max()) < 0.99, float(np.abs(s).max())
+
+
+@needs_tesseract
+def test_system_instruction_is_standing_direction_for_the_plan(run_engine):
+    """A system instruction is read with the prompt (it used to be ignored): its quoted text is drawn and its look
+    shows in the plan, while the prompt's own camera choice is kept; the output says how it was used."""
+    req, out, _ = run_engine(task="text_to_video", prompt='A title that reads "SALE", slow push in', duration_s=3,
+                             system_instruction="Always use a slow pan left and noir lighting.")
+    assert "push in" in out.text and "noir" in out.text.lower()
+    assert "System instruction: read as standing direction" in out.text
+    req, out, _ = run_engine(task="text_to_video", prompt="A calm abstract backdrop", duration_s=3,
+                             system_instruction='Every video ends with a title that reads "BRAND".')
+    assert '"BRAND"' in out.text
+    assert ocr(frame_at(out.video_path, req.frame_count - 6)) == "BRAND"
