@@ -30,6 +30,9 @@ class Settings:
     database_url: str = ""  # empty: SQLite under data_dir
     # Keyless local mode: requests without a key act as tenant "local". Only ever honoured on loopback.
     allow_keyless: bool = False
+    # Where this server's users are (ISO 3166-1 alpha-2, e.g. "DE"), for regional limits (services/region.py); a
+    # tenant's own region (`omnireel keys region`) wins. Empty: no regional limits apply.
+    region: str = ""
     default_engine: str = "builtin"
     enable_fake_engine: bool = False  # test-only engine, never on unless asked
     # upstream engine: forwards jobs to a hosted Interactions API; registered only when a key is set.
@@ -117,6 +120,8 @@ class Settings:
             )
         if self.workers < 0:
             raise ValueError("workers must be >= 0")
+        if self.region and not (len(self.region.strip()) == 2 and self.region.strip().isalpha()):
+            raise ValueError(f"region must be a two-letter country code (ISO 3166-1 alpha-2, e.g. DE), got {self.region!r}")
         if self.blob_store not in ("disk", "s3"):
             raise ValueError(f"blob_store must be 'disk' or 's3', got {self.blob_store!r}")
         if self.blob_store == "s3" and not self.s3_bucket:

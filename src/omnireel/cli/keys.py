@@ -26,12 +26,20 @@ DataDir = typer.Option(None, "--data-dir", help="Data directory (default ./omnir
 
 
 @app.command("create")
-def create(tenant: str = typer.Argument(..., help="Tenant name (created if new)."), data_dir: Optional[Path] = DataDir):
+def create(
+    tenant: str = typer.Argument(..., help="Tenant name (created if new)."),
+    region: Optional[str] = typer.Option(None, help="The tenant's country (ISO code, e.g. DE) for regional limits."),
+    data_dir: Optional[Path] = DataDir,
+):
     """Create an API key for TENANT; the key is printed as the last line and cannot be shown again."""
+    from omnireel.services import region as region_service
     from omnireel.services import tenants
 
     try:
-        key = tenants.create_key(_db(data_dir), tenant)
+        db = _db(data_dir)
+        key = tenants.create_key(db, tenant)
+        if region:
+            region_service.set_region(db, tenant, region)
     except OmnireelError as exc:
         typer.echo(f"error: {exc.message}", err=True)
         raise typer.Exit(2)
@@ -66,3 +74,25 @@ def revoke(key_id: str = typer.Argument(..., help="Key id (from `keys list`) or 
         typer.echo(f"error: {exc.message}", err=True)
         raise typer.Exit(1)
     typer.echo(f"revoked {key_id}")
+
+
+@app.command("region")
+def region(
+    tenant: str = typer.Argument(..., help="Tenant name."),
+    code: Optional[str] = typer.Argument(None, help="Country code (ISO 3166-1 alpha-2, e.g. DE, GB, US); 'none' clears it."),
+    data_dir: Optional[Path] = DataDir,
+):
+    """Show or set a tenant's region (regional limits apply in the EEA, Switzerland and the UK); a tenant without
+    one takes the server's OMNIREEL_REGION."""
+    from omnireel.services import region as region_service
+
+    try:
+        db = _db(data_dir)
+        if code is not None:
+            region_service.set_region(db, tenant, None if code.lower() == "none" else code)
+        shown = region_service.region_of(db, tenant)
+    except OmnireelError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(2)
+    limited = " (regional limits apply)" if shown in region_service.LIMITED else ""
+    typer.echo(f"{tenant}: {shown or 'not set (the server default applies)'}{limited}")

@@ -14,6 +14,7 @@ from omnireel.engines.base import DEFAULT_DURATION_S
 from omnireel.engines.registry import check_model_limits
 from omnireel.errors import FailedPrecondition, InvalidArgument, NotFound, RateLimited
 from omnireel.jobs import events, queue
+from omnireel.services import region
 from omnireel.services import files as files_service
 from omnireel.services import idempotency as idempotency_service
 from omnireel.services.media_inputs import ResolvedMedia, check_inline_images, persist_inline, resolve_block
@@ -184,6 +185,8 @@ def create(runtime: "Runtime", tenant_id: str, spec: CreateSpec, idempotency: tu
     check_model_limits(model, task, None, len(images))  # what the model cannot do at all comes first
     _check_engine_task(model, engine, task)
     _check_task(task, len(images), len(videos), previous_row is not None, prompt)
+    region.check(region.region_of(runtime.db, tenant_id, runtime.settings.region), task=task,
+                 uploaded_videos=len(videos), images=len(images), text=prompt)
 
     inherited = (previous_row.request.get("format") if previous_row is not None else None) or {}
     fmt = {

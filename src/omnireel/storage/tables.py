@@ -22,6 +22,7 @@ tenants = Table(
     metadata,
     Column("id", String(64), primary_key=True),
     Column("created_at", Float, nullable=False),
+    Column("region", String(8), nullable=True),  # ISO 3166-1 alpha-2; None: the server's OMNIREEL_REGION
 )
 
 api_keys = Table(
