@@ -24,6 +24,9 @@ from omnireel.media.prompt.plan import describe
         ("Slow zoom-in on the watch", "push_in", None),
         ("Zoom out from the city", "pull_out", None),
         ("Slow zoom out from the face", "pull_out", None),  # was read as "slow zoom" (a push in)
+        ("Gentle zoom on the cat", "push_in", None),  # QA: read as the subject "Gentle zoom"
+        ("A subtle zoom toward the mountains at dawn", "push_in", None),
+        ("Zoom into the product", "push_in", None),
         ("Tracking shot of a runner on a coastal road", "pan", None),
         ("Camera tracking left past the shop windows", "pan", "left"),
         ("Aerial drone shot over a misty forest at sunrise", "push_in", None),
@@ -64,3 +67,8 @@ def test_moving_subjects_are_not_camera_moves():
     # Subject motion words must not be read as a camera move.
     assert not parse("A car moves forward along the road").camera_explicit
     assert not parse("The dancer moves back and forth").camera_explicit
+
+
+def test_a_zoom_phrase_is_the_camera_not_the_subject():
+    assert parse("Gentle zoom on the cat").subject == "the cat"
+    assert parse("A subtle zoom toward the mountains at dawn").subject == "the mountains"
