@@ -7,6 +7,7 @@
     ├── PermissionDenied             403 PERMISSION_DENIED
     │   └── RegionRestricted         403 PERMISSION_DENIED (code region_restricted)
     ├── NotFound                     404 NOT_FOUND
+    │   └── FileExpired              404 NOT_FOUND (code file_expired)
     ├── Gone                         410 NOT_FOUND (expired resources)
     ├── PayloadTooLarge              413 INVALID_ARGUMENT
     ├── UnsupportedMedia             415 INVALID_ARGUMENT
@@ -70,6 +71,13 @@ class NotFound(OmnireelError):
     http_status = 404
     status = "NOT_FOUND"
     code = "not_found"
+
+
+class FileExpired(NotFound):
+    """A file that existed and expired: still a 404 (clients treat it as missing), with its own code and a message
+    that says when and what to do, instead of the same answer as an id that never existed."""
+
+    code = "file_expired"
 
 
 class Gone(OmnireelError):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import json
 import re
 from typing import TYPE_CHECKING
@@ -13,7 +12,7 @@ from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from omnireel import clock, ids, media_types
-from omnireel.errors import InvalidArgument, NotFound
+from omnireel.errors import FileExpired, InvalidArgument, NotFound
 from omnireel.services.request_parsing import clip
 from omnireel.storage.tables import files
 
@@ -26,6 +25,8 @@ NAME_PATTERN = r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?"
 _NAME = re.compile(NAME_PATTERN)
 _URI_ID = re.compile(rf"(?:^|/)files/({NAME_PATTERN})(?:[:/?#]|$)")
 _BARE_ID = re.compile(r"[a-z0-9]{1,40}")
+# How long the row of an expired file is kept (without its media), to answer 'expired' rather than 'not found'.
+EXPIRED_KEPT_S = 7 * 24 * 3600.0
 
 
 def parse_file_ref(ref: str) -> str | None:
@@ -107,8 +108,12 @@ def _live_row(runtime: "Runtime", query, shown: str, conn: Connection | None):
             row = c.execute(query).first()
     else:
         row = conn.execute(query).first()
-    if row is None or (row.expires_at is not None and row.expires_at <= clock.now()):
+    if row is None:
         raise NotFound(f"File files/{shown} not found.")
+    if row.expires_at is not None and row.expires_at <= clock.now():
+        hours = runtime.settings.file_ttl_s / 3600
+        raise FileExpired(f"File files/{shown} expired at {clock.rfc3339(row.expires_at)} (files are kept "
+                          f"{hours:g} hours after upload); upload it again.")
     return row
 
 
@@ -183,17 +188,21 @@ def mark_deleted(runtime: "Runtime", tenant_id: str, name: str) -> None:
 
 
 def expire(runtime: "Runtime", limit: int = 500) -> int:
-    """Delete files past their expiry, blobs first so a crash leaves a row pointing at nothing rather than an orphan."""
+    """Delete the media of files past their expiry (blobs first, so a crash leaves a row pointing at nothing
+    rather than an orphan). The row stays EXPIRED_KEPT_S longer, without its media, so asking for the file says it
+    expired rather than that it never existed; then it is deleted too. Returns how many files lost their media."""
     now = clock.now()
     with runtime.db.connect().execution_options(readonly=True) as conn:
         rows = conn.execute(
-            select(files.c.id, files.c.blob_key).where(files.c.expires_at <= now).limit(limit)
+            select(files.c.id, files.c.blob_key).where(files.c.expires_at <= now, files.c.blob_key.is_not(None))
+            .limit(limit)
         ).fetchall()
     for row in rows:
-        if row.blob_key:
-            runtime.blobs.delete(row.blob_key)
+        runtime.blobs.delete(row.blob_key)
         with runtime.db.begin() as conn:
-            conn.execute(delete(files).where(files.c.id == row.id))
+            conn.execute(update(files).where(files.c.id == row.id).values(blob_key=None, size_bytes=0))
+    with runtime.db.begin() as conn:
+        conn.execute(delete(files).where(files.c.expires_at <= now - EXPIRED_KEPT_S))
     return len(rows)
 
 
