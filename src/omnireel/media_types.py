@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/webp", "image/gif", "image/bmp", "image/tiff")
-VIDEO_TYPES = ("video/mp4", "video/quicktime", "video/webm", "video/x-matroska")
+# AVI and MPEG program streams are in the wire spec's video list (video/avi, video/mpeg); both are probed and decoded
+# like the others (media/upload_probe.py names the demuxer and the codecs allowed in each).
+VIDEO_TYPES = ("video/mp4", "video/quicktime", "video/webm", "video/x-matroska", "video/x-msvideo", "video/mpeg")
+# Audio is recognised by its bytes so it can be named in a refusal, but it is not accepted: no task takes an audio
+# input, and an allowlist (and the 415 message that lists it) must not promise what a request would then refuse.
 AUDIO_TYPES = ("audio/wav", "audio/mpeg", "audio/aac", "audio/ogg", "audio/flac", "audio/mp4")
-ALLOWED_TYPES = IMAGE_TYPES + VIDEO_TYPES + AUDIO_TYPES
+ALLOWED_TYPES = IMAGE_TYPES + VIDEO_TYPES
 
 # Client spellings that mean the same container as a sniffed type.
 ALIASES = {
@@ -15,6 +19,9 @@ ALIASES = {
     "video/m4v": "video/mp4",
     "video/x-m4v": "video/mp4",
     "video/mkv": "video/x-matroska",
+    "video/avi": "video/x-msvideo",
+    "video/msvideo": "video/x-msvideo",
+    "video/mpg": "video/mpeg",
     "audio/mp3": "audio/mpeg",
     "audio/x-wav": "audio/wav",
     "audio/wave": "audio/wav",
@@ -36,6 +43,12 @@ def normalize(mime: str | None) -> str | None:
 
 def sniff(head: bytes) -> str | None:
     """Identify an allowlisted media type from the first bytes of a file; None if it is none of them."""
+    kind = identify(head)
+    return kind if kind in ALLOWED_TYPES else None
+
+
+def identify(head: bytes) -> str | None:
+    """The media type the first bytes of a file show, allowlisted or not (audio included); None if unknown."""
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return "image/png"
     if head.startswith(b"\xff\xd8\xff"):
@@ -44,6 +57,12 @@ def sniff(head: bytes) -> str | None:
         return "image/webp"
     if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
         return "audio/wav"
+    if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
+        return "video/x-msvideo"
+    if head[:4] == b"\x00\x00\x01\xba":
+        # An MPEG program stream's pack header. Bare elementary streams and transport streams are not taken: the
+        # probe opens this type with the program-stream demuxer only.
+        return "video/mpeg"
     if head[:6] in (b"GIF87a", b"GIF89a"):
         return "image/gif"
     if head[:2] == b"BM":

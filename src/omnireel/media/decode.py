@@ -20,6 +20,18 @@ from omnireel.errors import InvalidMedia
 IMAGE_FORMATS = ("PNG", "JPEG", "WEBP", "GIF", "BMP", "TIFF")
 DEFAULT_MAX_PIXELS = 40_000_000
 
+# What opening an untrusted file can raise besides FFmpeg's own errors: PyAV turns container and stream metadata
+# into str while opening, and a malformed file can make that (or a header field) fail as a Python error.
+OPEN_ERRORS = (av.error.FFmpegError, OSError, UnicodeError, ValueError, EOFError)
+
+
+def open_input(path: str | Path, **kwargs):
+    """av.open for reading user media. Tags (a handler name, an encoder string) are free text that muxers write
+    in whatever encoding they like: a playable file whose tags are not UTF-8 must still open, so undecodable bytes
+    in them are dropped rather than failing the whole file (PyAV's default is strict UTF-8). Nothing of ours reads
+    those tags."""
+    return av.open(str(path), metadata_errors="ignore", **kwargs)
+
 
 def iter_frames(
     path: str | Path, fps: float | None = None, *, start_s: float = 0.0, pix_fmt: str = "rgb24"
@@ -35,8 +47,8 @@ def iter_frames(
     stored landscape with a display matrix) is applied.
     """
     try:
-        container = av.open(str(path))
-    except (av.error.FFmpegError, OSError) as exc:
+        container = open_input(path)
+    except OPEN_ERRORS as exc:
         raise InvalidMedia("The video file could not be opened.") from exc
     with container:
         if not container.streams.video:
@@ -158,7 +170,9 @@ def read_image(path: str | Path, max_pixels: int = DEFAULT_MAX_PIXELS, cover: tu
                 # DCT-domain scaling by 1/2, 1/4 or 1/8, never below the requested size (a quarter of the work).
                 im.draft(im.mode, (math.ceil(w * k), math.ceil(h * k)))
             im.load()
+            bits = _bits_per_sample(im)  # read now: the turned copy exif_transpose makes has no TIFF tags
             im = ImageOps.exif_transpose(im)
+            im = _eight_bit(im, bits)
             k = _reduction(*im.size, cover)
             if k < 1.0:
                 size = (max(1, math.ceil(im.size[0] * k)), max(1, math.ceil(im.size[1] * k)))
@@ -178,6 +192,52 @@ def read_image(path: str | Path, max_pixels: int = DEFAULT_MAX_PIXELS, cover: tu
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         # Truncated or corrupt data; Pillow's own text may include paths, so it is not echoed.
         raise InvalidMedia("The image is damaged or could not be decoded.") from exc
+
+
+# Pillow's single-channel modes wider than 8 bits: 16-bit greyscale PNGs and TIFFs ("I;16", big-endian "I;16B"),
+# 32-bit integer ("I") and float ("F") TIFFs. Pillow's convert("RGB") clips their values at 255 instead of scaling
+# them (a 16-bit photo comes out white, a 0-1 float one black), so they are brought to 8 bits here first.
+_SIXTEEN_BIT_MODES = ("I;16", "I;16L", "I;16B", "I;16N")
+
+
+def _bits_per_sample(im: Image.Image) -> int | None:
+    """A TIFF's BitsPerSample (first sample), None for other formats or when absent."""
+    tags = getattr(im, "tag_v2", None)
+    bits = tags.get(258) if tags is not None else None
+    if isinstance(bits, tuple):
+        bits = bits[0] if bits else None
+    return bits if isinstance(bits, int) else None
+
+
+def _eight_bit(im: Image.Image, bits: int | None = None) -> Image.Image:
+    """A wide greyscale image as mode "L", its values scaled from their full range to 0-255; other modes as they
+    are (Pillow already reads 16-bit RGB(A) PNGs and TIFFs as 8-bit "RGB"/"RGBA").
+
+    The full range: 65535 for 16-bit modes (value / 257, so 65535 is 255 and 257 is 1). "I" says only that values
+    are integers, so the file's own BitsPerSample (`bits`) decides when it says 16 bits; otherwise the smallest of 255 and
+    65535 that holds every value (an "I" image is usually 16-bit data: older Pillow opens 16-bit PNGs as "I"), or
+    the image's maximum when even that is exceeded. "F" is read as 0-1 when its values fit (the float image
+    convention), else like "I". Negative values and NaN are black."""
+    if im.mode in _SIXTEEN_BIT_MODES:
+        a = np.asarray(im, dtype=np.float32)  # float32: a 40 MP image costs 160 MB here, not twice that
+        full = 65535.0
+    elif im.mode in ("I", "F"):
+        a = np.nan_to_num(np.asarray(im, dtype=np.float32), nan=0.0, posinf=0.0, neginf=0.0)
+        peak = float(a.max()) if a.size else 0.0
+        if im.mode == "F" and peak <= 1.0:
+            full = 1.0
+        elif bits == 16 and peak <= 65535:
+            full = 65535.0
+        elif peak <= 255:
+            full = 255.0
+        elif peak <= 65535:
+            full = 65535.0
+        else:
+            full = peak
+    else:
+        return im
+    out = np.clip(np.rint(a * (255.0 / full)), 0, 255).astype(np.uint8)
+    return Image.fromarray(out)  # 2-D uint8: mode "L"
 
 
 def _reduction(w: int, h: int, cover: tuple[float, float] | None) -> float:

@@ -8,7 +8,7 @@ from pathlib import Path
 import av
 
 from omnireel.errors import InvalidMedia
-from omnireel.media.decode import first_frame_turns
+from omnireel.media.decode import OPEN_ERRORS, first_frame_turns, open_input
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,12 +46,15 @@ def _stream_duration(stream) -> float:
 def probe(path: str | Path, *, count_frames: bool = False) -> VideoInfo:
     """Describe a video (or audio-only) file. With `count_frames`, frames are counted by demuxing (exact, slower)."""
     try:
-        container = av.open(str(path))
-    except (av.error.FFmpegError, OSError) as exc:
+        container = open_input(path)
+    except OPEN_ERRORS as exc:
         raise InvalidMedia("The media file could not be read as audio or video.") from exc
     with container:
         v = container.streams.video[0] if container.streams.video else None
         a = container.streams.audio[0] if container.streams.audio else None
+        if (v is not None and v.codec_context is None) or (a is not None and a.codec_context is None):
+            # No decoder for a stream: an unknown codec, or a header cut off before the codec was named.
+            raise InvalidMedia("The media file uses an unknown encoding or its header is damaged.")
         container_duration = container.duration / av.time_base if container.duration else 0.0
         width = height = 0
         fps = 0.0

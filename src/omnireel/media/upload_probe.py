@@ -1,10 +1,11 @@
-"""Probe uploaded media and a request's inline images in a sandboxed child process: untrusted media is demuxed and
-decoded with memory, CPU and wall-clock limits, so a hostile file can at worst kill the child, never the API process.
+"""Probe uploaded media and a request's inline images and videos in a sandboxed child process: untrusted media is
+demuxed and decoded with memory, CPU and wall-clock limits, so a hostile file can at worst kill the child, never the
+API process.
 
 Run as `python -I -m omnireel.media.upload_probe` with a JSON request on stdin, `{"items": [{"path", "mime"}, ...],
 "max_pixels"}`; it answers one JSON object per item on stdout, in order: `{"seconds": float}` or `{"error":
 "<message>"}`. `probe_upload()` and `probe_files()` are the parent side: one child checks every file of a request,
-so a create with several inline images pays for one process start.
+so a create with several inline images or videos pays for one process start.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-DEMUXERS = {"video/mp4": "mov", "video/quicktime": "mov", "video/webm": "matroska", "video/x-matroska": "matroska"}
-VIDEO_CODECS = {"h264", "hevc", "vp8", "vp9", "av1", "mpeg4"}
+DEMUXERS = {"video/mp4": "mov", "video/quicktime": "mov", "video/webm": "matroska", "video/x-matroska": "matroska",
+            "video/x-msvideo": "avi", "video/mpeg": "mpeg"}
+# mpeg1video/mpeg2video are what MPEG program streams (.mpg) carry; mjpeg is the usual codec of cameras' AVI files.
+VIDEO_CODECS = {"h264", "hevc", "vp8", "vp9", "av1", "mpeg4", "mpeg1video", "mpeg2video", "mjpeg"}
 MEMORY_LIMIT_BYTES = 2 * 1024**3
 CPU_LIMIT_S = 30
 WALL_LIMIT_S = 60
@@ -96,7 +99,7 @@ def _probe_video(path: str, mime: str, max_pixels: int) -> dict:
     import av
 
     try:
-        with av.open(path, format=DEMUXERS[mime], container_options={"protocol_whitelist": "file"}) as container:
+        with _open(path, mime) as container:
             if not container.streams.video:
                 if container.streams.audio:
                     return {"seconds": None}  # an audio-only MP4 with a video brand: valid, nothing to describe
@@ -111,9 +114,14 @@ def _probe_video(path: str, mime: str, max_pixels: int) -> dict:
                 return {"error": f"The video is {width}x{height}; at most {max_pixels} pixels per frame."}
             if next(container.decode(stream), None) is None:
                 return {"error": "The video has no decodable frames."}
-            if _truncated(path, mime):
+            truncated, span = _scan(path, mime)
+            if truncated:
                 return {"error": "The video is truncated: its index lists frames that are not in the file."}
-            if stream.duration is not None and stream.time_base is not None:
+            if mime == "video/mpeg" and span > 0:
+                # A program stream has no index: FFmpeg estimates its duration from the bit rate, which can be
+                # far off; the timestamps of its packets, all read just above, are not.
+                seconds = span
+            elif stream.duration is not None and stream.time_base is not None:
                 seconds = float(stream.duration * stream.time_base)
             else:
                 seconds = (container.duration or 0) / av.time_base
@@ -122,27 +130,45 @@ def _probe_video(path: str, mime: str, max_pixels: int) -> dict:
     return {"seconds": seconds if seconds > 0 else None}
 
 
-def _truncated(path: str, mime: str) -> bool:
-    """Whether demuxing every packet (no decoding: cheap) comes up short of the frames the index promises, or
-    the demuxer hits the end of the data early: a file cut off after its index (an MP4 with the index at the
-    front) still opens and shows its first frame."""
+def _open(path: str, mime: str):
+    """The file through the demuxer of its sniffed type (FFmpeg never guesses one for untrusted bytes), reading
+    nothing but that file. Tags that are not UTF-8 are dropped, not fatal: players ignore them, and so does the
+    render (decode.open_input), so they must not fail the file here either."""
     import av
 
-    with av.open(path, format=DEMUXERS[mime], container_options={"protocol_whitelist": "file"}) as container:
+    return av.open(path, format=DEMUXERS[mime], container_options={"protocol_whitelist": "file"},
+                   metadata_errors="ignore")
+
+
+def _scan(path: str, mime: str) -> tuple[bool, float]:
+    """Demux every packet of the video stream (no decoding: cheap) and say (truncated, span): truncated when the
+    packets come up short of the frames the index promises or the demuxer hits the end of the data early (a file
+    cut off after its index, an MP4 with the index at the front, still opens and shows its first frame); span,
+    the seconds from the first frame's timestamp to the end of the last (0 when the packets carry none)."""
+    import av
+
+    with _open(path, mime) as container:
         stream = container.streams.video[0]
         promised = stream.frames or 0
         size = os.path.getsize(path)
         seen = 0
+        first = last = None
         try:
             for packet in container.demux(stream):
                 if packet.size == 0:
                     continue
                 if packet.pos is not None and packet.pos >= 0 and packet.pos + packet.size > size:
-                    return True
+                    return True, 0.0
                 seen += 1
+                if packet.pts is not None and packet.time_base is not None:
+                    start = float(packet.pts * packet.time_base)
+                    end = start + float((packet.duration or 0) * packet.time_base)
+                    first = start if first is None else min(first, start)
+                    last = end if last is None else max(last, end)
         except av.error.FFmpegError:
-            return True
-        return promised > 0 and seen < promised
+            return True, 0.0
+        span = (last - first) if first is not None and last is not None else 0.0
+        return promised > 0 and seen < promised, span
 
 
 if __name__ == "__main__":

@@ -32,6 +32,11 @@ class ResolvedMedia:
 
 def resolve_block(runtime: "Runtime", tenant_id: str, block: dict, field: str) -> ResolvedMedia:
     if "data" in block:
+        if block.get("type") == "audio":
+            # Said before decoding: audio is not on the allowlist, and a generic "not a supported media type"
+            # would not tell the client that the block's kind, not its bytes, is the problem.
+            raise InvalidArgument(f"{field}: audio inputs are not supported; give images or videos (every output "
+                                  "gets its own soundtrack).", field=field, code="unsupported_media_type")
         raw, mime = files_service.decode_inline_media(runtime.settings, block["data"], block.get("mime_type"), field)
         return _resolved(runtime, ids.file_id(), mime, block, field, inline_bytes=raw)
     else:
@@ -74,14 +79,19 @@ def _resolved(runtime: "Runtime", file_id: str, mime: str, block: dict, field: s
     return ResolvedMedia(kind, file_id, mime, block.get("name"), display, inline_bytes, field)
 
 
-def check_inline_images(runtime: "Runtime", resolved: list[ResolvedMedia]) -> None:
-    """Refuse inline images that are over the pixel cap (read from the header, before decoding) or do not decode,
-    as uploads are refused: the checks run in the sandboxed probe child (media/upload_probe.py), never in this
-    process, where a hostile image could take memory from every request. One child checks all of a request's
-    images; a request without inline images starts none."""
+def check_inline_media(runtime: "Runtime", resolved: list[ResolvedMedia]) -> None:
+    """Refuse inline images and videos that an upload of the same bytes would leave FAILED: an image over the pixel
+    cap (read from the header, before decoding) or one that does not decode; a video that does not open, has no
+    decodable first frame, uses a codec outside the allowlist, is over the pixel cap per frame or is cut off
+    after its index. Without this a broken inline video was only found by the render, as a failed job.
+
+    The checks run in the sandboxed probe child (media/upload_probe.py: memory, CPU and wall-clock limits), never
+    in this process, where hostile media could take memory from every request. The work is bounded: a video is
+    demuxed (not decoded) to its end and only its first frame is decoded, and inline data is capped at
+    max_inline_input_bytes. One child checks all of a request's inline media; a request without any starts none."""
     from omnireel.media.upload_probe import probe_files
 
-    inline = [m for m in resolved if m.inline_bytes is not None and m.kind == "image"]
+    inline = [m for m in resolved if m.inline_bytes is not None and m.kind in ("image", "video")]
     if not inline:
         return
     with tempfile.TemporaryDirectory(prefix="omnireel-inline-") as folder:
@@ -93,7 +103,12 @@ def check_inline_images(runtime: "Runtime", resolved: list[ResolvedMedia]) -> No
         results = probe_files(paths, runtime.settings.max_image_pixels)
     for media, (_seconds, error) in zip(inline, results):
         if error is not None:
+            # The probe's messages are ours (upload_probe never passes decoder text on).
             raise InvalidArgument(f"{media.field}: {error}", field=media.field, code="invalid_media")
+
+
+# The name services/interactions.py calls; it now covers inline videos as well as images.
+check_inline_images = check_inline_media
 
 
 def persist_inline(runtime: "Runtime", conn, tenant_id: str, media: ResolvedMedia, blob_key: str) -> None:

@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 
 from omnireel.errors import InvalidMedia
-from omnireel.media.decode import first_frame_turns, iter_frames
+from omnireel.media.decode import OPEN_ERRORS, first_frame_turns, iter_frames, open_input
 from omnireel.media.probe import stream_rate
 
 FPS = 24
@@ -36,6 +36,9 @@ class SourceInfo:
     has_audio: bool
     decoded_size: tuple[int, int]  # before rounding to even
     source_fps: float  # the file's own rate (0 when unknown)
+    # Where the file's clock starts (seconds): 0 for what MP4/WebM muxers write; an MPEG program stream's clock
+    # starts at about 0.5 s. Time is counted from here, so such a file does not begin with a frozen, silent gap.
+    start_s: float = 0.0
 
     @property
     def duration_s(self) -> float:
@@ -55,18 +58,32 @@ class SourceInfo:
         return round(self.frames * SAMPLE_RATE / FPS)
 
 
+def clock_origin(container) -> float:
+    """The container's start time in seconds (the earliest timestamp of any stream), or 0 when it is unknown or not
+    after 0. Video and sound are both placed relative to it, so they stay in sync. A negative start (AAC priming
+    in an MP4's edit list) is left alone: it would only shift the picture by a sliver."""
+    start = container.start_time
+    if start is None or start <= 0:
+        return 0.0
+    return start / av.time_base
+
+
 def inspect(path: str | Path) -> SourceInfo:
     """Describe a source by demuxing it (only its first frame is decoded, for the rotation it asks for): its size
     as a player shows it and its exact frame count at 24 fps, counted the way the decoder's resampling counts them
     (every tick before the last frame's end)."""
     try:
-        container = av.open(str(path))
-    except (av.error.FFmpegError, OSError) as exc:
+        container = open_input(path)
+    except OPEN_ERRORS as exc:
         raise InvalidMedia("The source video could not be opened.") from exc
     with container:
         if not container.streams.video:
             raise InvalidMedia("The source has no video stream.")
         stream = container.streams.video[0]
+        if stream.codec_context is None:
+            # FFmpeg has no decoder for what the stream claims to hold: a codec it does not know, or a header cut
+            # off before the codec was named (a file truncated inside its index).
+            raise InvalidMedia("The source video uses an unknown encoding or its header is damaged.")
         w, h = stream.codec_context.width or 0, stream.codec_context.height or 0
         source_fps = stream_rate(stream, fallbacks=("guessed_rate",))  # the rate iter_frames resamples with
         rate = source_fps or FPS
@@ -80,8 +97,9 @@ def inspect(path: str | Path) -> SourceInfo:
         except av.error.FFmpegError as exc:
             raise InvalidMedia("The source video is damaged or uses an unsupported encoding.") from exc
         turns = first_frame_turns(container)  # the rotation its display matrix asks for (phones' portrait video)
+        origin = clock_origin(container)
         # Streams whose packets carry no timestamps: the container's duration stands in for the last frame's end.
-        end = last + 1.0 / rate if last is not None else (container.duration or 0) / av.time_base
+        end = last + 1.0 / rate - origin if last is not None else (container.duration or 0) / av.time_base
     if end <= 0 or w < 2 or h < 2:
         raise InvalidMedia("The source video has no frames.")
     if turns % 2:
@@ -89,7 +107,7 @@ def inspect(path: str | Path) -> SourceInfo:
     # Containers round timestamps (WebM to the millisecond), which can push the end a hair past a tick; such a
     # sliver (under 2% of a frame) is not a frame of its own.
     frames = max(1, math.ceil(end * FPS - 0.02))
-    return SourceInfo(Path(path), w - w % 2, h - h % 2, frames, has_audio, (w, h), source_fps)
+    return SourceInfo(Path(path), w - w % 2, h - h % 2, frames, has_audio, (w, h), source_fps, origin)
 
 
 def exactly(frames: Iterable[np.ndarray], n: int) -> Iterator[np.ndarray]:
@@ -112,14 +130,14 @@ def exactly(frames: Iterable[np.ndarray], n: int) -> Iterator[np.ndarray]:
 
 def frames_rgb(path: str | Path, info: SourceInfo) -> Iterator[np.ndarray]:
     """The source's frames at 24 fps as RGB arrays of its decoded size, exactly info.frames of them."""
-    return exactly(iter_frames(path, fps=FPS), info.frames)
+    return exactly(iter_frames(path, fps=FPS, start_s=info.start_s), info.frames)
 
 
 def frames_i420(path: str | Path, info: SourceInfo) -> Iterator[np.ndarray]:
     """The source's frames at 24 fps as I420 arrays of info's (even) size, exactly info.frames of them."""
     w, h = info.width, info.height
     if (w, h) == info.decoded_size:
-        return exactly(iter_frames(path, fps=FPS, pix_fmt="yuv420p"), info.frames)
+        return exactly(iter_frames(path, fps=FPS, start_s=info.start_s, pix_fmt="yuv420p"), info.frames)
     # An odd-sized source loses its last row or column; I420 has no odd sizes.
     return (cv2.cvtColor(np.ascontiguousarray(f[:h, :w]), cv2.COLOR_RGB2YUV_I420) for f in frames_rgb(path, info))
 
@@ -139,16 +157,18 @@ def sample_rgb(path: str | Path, info: SourceInfo, count: int = 6) -> list[np.nd
 def read_audio(path: str | Path, n: int, sample_rate: int = SAMPLE_RATE) -> np.ndarray | None:
     """The first `n` samples of the file's first audio stream as (2, n) float32 at `sample_rate` (mono upmixed,
     surround downmixed), placed by timestamp on the picture's clock (a stream starting late is preceded by
-    silence) and padded with silence at the end. None when the file has no audio stream."""
+    silence; the clock starts at clock_origin, as inspect counts it) and padded with silence at the end. None when
+    the file has no audio stream."""
     try:
-        container = av.open(str(path))
-    except (av.error.FFmpegError, OSError) as exc:
+        container = open_input(path)
+    except OPEN_ERRORS as exc:
         raise InvalidMedia("The source video could not be opened.") from exc
     out = np.zeros((2, n), np.float32)
     with container:
         if not container.streams.audio:
             return None
         stream = container.streams.audio[0]
+        origin = clock_origin(container)
         resampler = av.AudioResampler(format="fltp", layout="stereo", rate=sample_rate)
         pos: int | None = None
 
@@ -168,7 +188,7 @@ def read_audio(path: str | Path, n: int, sample_rate: int = SAMPLE_RATE) -> np.n
             for frame in container.decode(stream):
                 if pos is None and frame.time is not None:
                     # The stream's first sample sits at its timestamp on the shared clock.
-                    pos = round(frame.time * sample_rate)
+                    pos = round((frame.time - origin) * sample_rate)
                 if put(resampler.resample(frame)):
                     break
             else:
