@@ -4,7 +4,8 @@ categories, per-request thresholds from `safety_settings`, and the check a job r
     normalize   text → words, undoing disguises (accents, leetspeak, "b.o.m.b", "k*ll")
     lexicon     concepts: the words and phrases rules combine, and benign phrases that mask look-alikes
     matcher     concept occurrences in linear time, with benign masks and negation ("no gore")
-    rules       combinations + context → severity per category; child-safety blocks
+    rules       combinations + context → severity per category; child-safety blocks; people named in the text
+                (by capitals or a common first name) as the targets of insults and of incitement
     classifier  classify(text) → Verdict
     policy      SafetyPolicy: thresholds per category from validated settings
     enforce     check_request(...) raises SafetyBlocked

@@ -16,7 +16,7 @@ from omnireel.safety.normalize import MAX_WORD, Words
 _NOT_NEGATABLE = frozenset({
     "BENIGN", "NEGATION", "NEGATION_LIST", "FICTION", "AWARENESS", "DOCUMENTARY", "ART", "SATIRE", "RECIPE", "HOWTO",
     "ACQUIRE", "PLAN", "MAKE", "METHOD", "TARGET", "PERSON", "SLUR", "HATE_SLOGAN", "THREAT", "SELF_HARM_DIRECTED",
-    "JAILBREAK_OVERRIDE", "JAILBREAK_DISABLE", "CSAM", "FABRICATION", "POLITICIAN", "DOX",
+    "JAILBREAK_OVERRIDE", "JAILBREAK_DISABLE", "CSAM", "FABRICATION", "POLITICIAN", "DOX", "FIRST_NAME",
 })
 _SHORT_SCOPE = 3  # "no gore", "not violent", "without any blood": the next few words
 _FIRST_SEGMENT = 8  # "Exclude: a b c ...": the list starts right after the cue

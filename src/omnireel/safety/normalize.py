@@ -1,6 +1,8 @@
 """Prompt text → a list of plain lowercase words with sentence and clause boundaries, undoing the cheap disguises
 people use to slip words past a filter: accents and look-alike letters, invisible characters, leetspeak ("b0mb"),
-letters spread out by spaces or punctuation ("b.o.m.b"), stretched letters ("kiiill") and masking ("k*ll").
+letters spread out by spaces or punctuation ("b.o.m.b"), stretched letters ("kiiill") and masking ("k*ll"). Which
+words were capitalised is kept on the side, the one sign of a person's name ("Jane Doe") in text that is otherwise
+read in lowercase.
 
 Every step is a single pass over the text (one regex without nesting, so no backtracking), and a disguise is undone
 only when the result is a word the lexicon knows: "mp4", "4k" or "360p" are never rewritten into something else.
@@ -61,6 +63,9 @@ class Words:
     handles: set[int]
     possessive: set[int] = dataclasses.field(default_factory=set)
     questions: set[int] = dataclasses.field(default_factory=set)  # numbers of sentences that end with "?"
+    # Positions of words written with a capital first letter ("Jane Doe"): the one sign of a proper name a
+    # word list cannot give. Empty when the text is mostly capitals, where case tells nothing.
+    capitalized: set[int] = dataclasses.field(default_factory=set)
 
     def __len__(self) -> int:
         return len(self.words)
@@ -68,22 +73,38 @@ class Words:
 
 def fold(text: str) -> str:
     """Lowercase, accents removed (NFKD, combining marks dropped), invisible characters gone."""
+    return _unaccent(text).casefold()
+
+
+def _unaccent(text: str) -> str:
+    """fold() without the lowercasing, so tokens can still tell a capital letter."""
     text = unicodedata.normalize("NFKD", text.translate(_INVISIBLE).translate(_PUNCT))
     if not text.isascii():
         text = "".join(c for c in text if not unicodedata.combining(c))
-    return text.casefold()
+    return text
 
 
 def words(text: str, vocabulary: Vocabulary) -> Words:
     """Split folded `text` into words, undoing a disguise only when the result is a word of `vocabulary`."""
-    text = fold(text)
+    # Tokens are cut from the text before lowercasing (casefold can lengthen a character, so positions in the two
+    # texts need not line up) and lowercased one by one; the capital letters are noted on the way.
+    text = _unaccent(text)
     raw: list[str] = []
     seps: list[str] = []
+    capital: list[bool] = []
+    shouted = quiet = 0  # words all in capitals, and all in small letters
     end = 0
     for match in _TOKEN.finditer(text):
-        seps.append(text[end:match.start()])
-        raw.append(match.group())
+        seps.append(text[end:match.start()].casefold())
+        token = match.group()
+        capital.append(token[0].isupper())
+        if len(token) > 1:
+            shouted += token.isupper()
+            quiet += token.islower()
+        raw.append(token.casefold())
         end = match.end()
+    shouting = shouted > quiet
+    trailing = text[end:]
 
     out = Words([], [], [], set())
     state = [0, False]  # [sentence number, a "!" ended the previous word]
@@ -113,9 +134,12 @@ def words(text: str, vocabulary: Vocabulary) -> Words:
                     _token(out, raw[k], seps[k], state, decode)
             i = run_end
             continue
+        emitted = len(out.words)
         _token(out, raw[i], seps[i], state, decode)
+        if capital[i] and not shouting and len(out.words) > emitted:
+            out.capitalized.add(len(out.words) - 1)
         i += 1
-    if "?" in text[end:] and out.words:
+    if "?" in trailing and out.words:
         out.questions.add(state[0])
     return out
 

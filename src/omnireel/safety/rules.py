@@ -344,6 +344,139 @@ def harassment(f: Found, score: Score) -> None:
             break
     if any(f.word(s) in _STRONG_INSULTS for s, _ in f.all("INSULT")):
         score.add(LOW, "insult_word")
+    _named_insults(f, score)
+    _incitement(f, score)
+
+
+# ---- harassment of named people ------------------------------------------------------------------------------
+# Insults that degrade a person whoever says them: with a name as the subject ("Sarah Connor is a worthless
+# whore") they are abuse aimed at that person. Milder ones ("Jane Doe is a worthless villain in our sketch",
+# "Sarah is a loser") are left alone, since with a name they are as often a character's role as abuse.
+_SEVERE_INSULTS = _STRONG_INSULTS | frozenset({"scum", "subhuman", "vermin"})
+# Capitalised words that are not names.
+_NOT_NAMES = frozenset({"i", "im", "id", "ill", "ive", "ok", "okay", "tv", "ai", "god", "the", "a", "an"})
+# Words that make what follows an instruction to others ("go beat up ...", "everyone spit on her", "let's ...":
+# normalize.py reads "let's" as "let").
+_INCITE_CUES = frozenset({"go", "let", "lets", "someone", "somebody", "everyone", "everybody", "anyone", "anybody",
+                          "yall", "should", "must", "gotta", "please", "and"})
+_OBJECT_PRONOUNS = frozenset({"her", "him", "them", "em"})
+_SUBJECT_PRONOUNS = frozenset({"she", "he"})
+
+
+def _name_at(f: Found, k: int) -> int:
+    """The end of a person's name starting at word k ("Jane Doe", "sarah connor"), or k when there is none.
+
+    A common first name counts in any case. Otherwise capitals: a capitalised word inside a clause ("go beat up
+    Doe"), or two at its start ("Jane Doe lives ..."; a lone capital there is only the first word of a sentence or
+    a quote: "Karma is a ..."). A run of capitals that runs on into the verbs is Title Case, not a name."""
+    words, caps, n = f.text.words, f.text.capitalized, len(f.text)
+    if k >= n:
+        return k
+    if f.within("FIRST_NAME", k, k):
+        end = k + 1
+        while end < n and end in caps and end - k < 3 and words[end] not in _NOT_NAMES and not f.text.clause[end]:
+            end += 1
+        # Without capitals, the word after a first name is taken as its surname unless it plainly is not one
+        # ("sarah connor is", not "sarah is").
+        if end == k + 1 and end < n and not f.text.clause[end] and words[end] not in _FILLERS \
+                and words[end] not in _NOT_NAMES and not f.within("INSULT", end, end):
+            end += 1
+        return end
+    end = k
+    # At most four looked at, so a text of capitals is read in linear time.
+    while end < n and end - k < 4 and end in caps and words[end] not in _NOT_NAMES and \
+            (end == k or not f.text.clause[end]):
+        end += 1
+    if end == k or end - k > 3:
+        return k
+    if end - k == 1 and (k == 0 or f.text.clause[k]):
+        return k
+    return end
+
+
+def _named_insults(f: Found, score: Score) -> None:
+    words, sentence = f.text.words, f.text.sentence
+    worse = None  # humiliation or incitement in the same prompt makes it HIGH; computed once, when first needed
+    k = 0
+    while k < len(words):
+        end = _name_at(f, k)
+        named = end > k
+        if not named and words[k] in _SUBJECT_PRONOUNS:
+            end = k + 1
+        if end == k:
+            k += 1
+            continue
+        # "he's a bitch magnet" is an idiom; the contraction only counts after a name.
+        if sentence[k] not in f.text.questions and _severe_insult_follows(f, end, contraction=named):
+            if worse is None:
+                worse = f.has("HUMILIATE") or bool(_incited(f))
+            score.add(HIGH if worse else MEDIUM, "insult_named")
+        k = end
+
+
+def _severe_insult_follows(f: Found, end: int, contraction: bool = True) -> bool:
+    """"<name> is a worthless whore": a link word, fillers, then a severe insult or a slur. "Sarah's a ..." reads
+    as "Sarah is a ..." (normalize.py marks the 's as a possessive, but a possessive is never followed by "a")."""
+    if end >= len(f.text):
+        return False
+    contracted = contraction and end - 1 in f.text.possessive and f.word(end) in ("a", "an", "such")
+    if f.word(end) not in _LINKS and not contracted:
+        return False
+    for span in f.within("INSULT", end, end + _MAX_CHAIN) + f.within("SLUR", end, end + _MAX_CHAIN):
+        severe = span[1] - span[0] > 1 or f.word(span[0]) in _SEVERE_INSULTS or bool(f.within("SLUR", *span))
+        if severe and _chain_to(f, end, ("INSULT", "SLUR"), need_link=False) and \
+                all(f.word(j) in _FILLERS for j in range(end, span[0])):
+            return True
+    return False
+
+
+def _incited(f: Found, acts: str = "INCITE_ACT") -> list[tuple[int, int, bool]]:
+    """Each instruction to hurt someone: (start, end, named), named when the object is a name rather than a
+    pronoun or "someone". An instruction: the act starts a clause ("Hurt her.") or follows a cue word a few words
+    back ("go beat up Jane Doe", "everyone spit on her", "let's"); its object is a person right after it."""
+    words, sentence, clause = f.text.words, f.text.sentence, f.text.clause
+    out = []
+    for start, end in f.all(acts):
+        # An object pronoun inside the act itself ("beat her up") is its object.
+        inner = any(words[j] in _OBJECT_PRONOUNS for j in range(start, end))
+        cued = start == 0 or clause[start] or sentence[start - 1] != sentence[start]
+        for j in range(max(0, start - 3), start):
+            if sentence[j] == sentence[start] and words[j] in _INCITE_CUES:
+                cued = True
+        if not cued:
+            continue
+        obj = end
+        if obj < len(words) and words[obj] in ("the", "that", "this") and sentence[obj] == sentence[start]:
+            obj += 1
+        named = _name_at(f, obj) > obj if obj < len(words) and sentence[obj] == sentence[start] else False
+        if named and start in f.text.capitalized and not f.within("FIRST_NAME", obj, obj):
+            # A capitalised act before capitalised words is as likely a name or title itself ("Punch Card Games",
+            # "Smash Mouth"): then only a known first name counts as a person ("Kill Jane Doe").
+            named = False
+        person = inner or named or (obj < len(words) and sentence[obj] == sentence[start] and (
+            words[obj] in _OBJECT_PRONOUNS or bool(f.within("PERSON", obj, obj, sentence[start]))
+            or any(f.word(s) not in ("you", "u", "ur", "youre", "yall")
+                   for s, _ in f.within("TARGET", obj, obj, sentence[start]))))
+        if person:
+            out.append((start, end, named))
+    return out
+
+
+def _incitement(f: Found, score: Score) -> None:
+    """Telling others to hurt someone. With where they live ("Go beat up Jane Doe, she lives at 12 Oak Road") it
+    is the worst kind of doxxing; a game or a film lowers an unnamed, unlocated target ("go attack them")."""
+    located = f.has("HOME_INFO")
+    for start, end, named in _incited(f):
+        if located:
+            score.add(HIGH, "incitement_located")
+        elif named or not f.has("FICTION"):
+            score.add(MEDIUM, "incitement")
+        else:
+            score.add(LOW, "incitement_fiction")
+    # Sending people to someone is harmless ("go find Jane Doe at the reunion") until the prompt also says where
+    # they live ("Jane Doe lives at 12 Oak Road. Go find her."): then it is doxxing.
+    if located and not f.has("LISTING") and _incited(f, "SEEK_ACT"):
+        score.add(MEDIUM, "doxxing_sent")
 
 
 def civic_integrity(f: Found, score: Score) -> None:

@@ -65,3 +65,11 @@ def test_sentences_clauses_possessives_and_questions():
 ])
 def test_disguised_request_is_still_blocked(prompt):
     assert "dangerous_content" in classify(prompt).blocked_by(DEFAULT)
+
+
+def test_capital_letters_are_noted_unless_the_text_shouts():
+    from omnireel.safety.classifier import _LEXICON
+
+    text = words('go beat up Jane Doe. "Sarah Connor"', _LEXICON)
+    assert [text.words[k] for k in sorted(text.capitalized)] == ["jane", "doe", "sarah", "connor"]
+    assert words("GO BEAT UP JANE DOE", _LEXICON).capitalized == set()

@@ -24,9 +24,14 @@ _PROSE = ('A bold title card that says "Summer Sale", neon lights, slow push in.
     "x" * 200_000,
     "ｂｏｍｂ é " * 20_000,
     ("kiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiill " * 6_000)[:200_000],
-], ids=["prose", "letters", "dots", "masks", "leet", "negations", "hits", "one-word", "unicode", "stretched"])
-def test_200k_characters_in_well_under_a_second(text):
+    ("Go beat up Jane Doe. Sarah Connor is a whore, " * 5_000)[:200_000],  # named-person rules, every sentence
+    ("Jane Doe Mary Ann " * 20_000)[:200_000],  # one endless run of capitalised names
+], ids=["prose", "letters", "dots", "masks", "leet", "negations", "hits", "one-word", "unicode", "stretched",
+        "named", "capitals"])
+def test_200k_characters_in_linear_time(text):
     classify("warm up")
     started = time.perf_counter()
     classify(text)
-    assert time.perf_counter() - started < 1.0
+    # ~0.1-0.8 s on this 2-core machine (the upper end under heavy load); a superlinear path takes tens of seconds
+    # at this size, so 2 s separates them without failing on a busy machine.
+    assert time.perf_counter() - started < 2.0

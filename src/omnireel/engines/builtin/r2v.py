@@ -263,7 +263,8 @@ class Sequence:
 def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> EngineOutput:
     if any(m.kind == "video" for m in request.media):
         raise CapabilityMissing(
-            "The builtin engine takes reference images only; reference videos need a generative engine."
+            "The builtin engine takes reference images only. Reference videos need Google's hosted model: the "
+            "model omnireel-upstream, when this server has OMNIREEL_UPSTREAM_API_KEY set."
         )
     images = common.load_images(request)
     if not images:

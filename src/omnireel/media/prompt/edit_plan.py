@@ -1,6 +1,7 @@
 """Edit instruction → EditPlan: rule-based reading of what to change, when and where, with no model.
 
-The instruction is cut into clauses (sentences, then "and" / "then" / commas), each clause is read whole: its time
+The instruction is cut into clauses (sentences, then "and" / "then" / commas; not inside compounds such as
+"black-and-white" or a list of moods for new music, "tense, dramatic music"), each clause is read whole: its time
 phrases, its text position, then the ops its words name. A clause is understood only when every word is either
 part of an op, a time or position phrase, or filler; "keep everything else the same" and the like are preserve
 statements, not ops. Anything else fails the whole edit with a message that names the part, so an instruction is
@@ -16,6 +17,7 @@ from __future__ import annotations
 import re
 
 from omnireel.errors import CapabilityMissing
+from omnireel.media.audio.music import _MOOD_WORDS
 from omnireel.media.prompt import edit_readers as R
 from omnireel.media.prompt import edit_vocab as V
 from omnireel.media.prompt.edit_ops import EditPlan
@@ -28,9 +30,10 @@ from omnireel.media.prompt.quotes import _QUOTED
 _SINGLE = re.compile(r"(?<![\w'])'((?:[^'\n]|(?<=\w)'(?=\w)){1,200}?)'(?![\w'])")
 # Compound phrases whose "and" is not a clause break.
 _PROTECT = (
-    (re.compile(r"\bblack\s?(?:and|&|n)\s?white\b"), "black_and_white"),
+    # Spaced or hyphenated: "black and white", "black-and-white", "black & white", "black n white".
+    (re.compile(r"\bblack[\s-]?(?:and|&|n)[\s-]?white\b"), "black_and_white"),
     (re.compile(r"\bb\s?&\s?w\b|\bb/w\b"), "black_and_white"),
-    (re.compile(r"\b(in)\s(?:and|&)\s(out)\b"), "in_and_out"),
+    (re.compile(r"\b(in)[\s-](?:and|&)[\s-](out)\b"), "in_and_out"),
     (re.compile(r"\bfirst\s(?:and|&)\slast\b"), "first_and_last"),
     (re.compile(r"\b(?:teal\s(?:and|&)\sorange|orange\s(?:and|&)\steal)\b"), "teal_and_orange"),
     (re.compile(rf"\bbetween\s((?:the\s)?{NUM}\s?(?:s|secs?|seconds?)?)\s(?:and|&)\s"), r"between \1 _and_ "),
@@ -38,6 +41,17 @@ _PROTECT = (
     (re.compile(r"\b(qtext\d{1,4})\s?,\s(?=qtext\d)"), r"\1 "),
     (re.compile(r"\b(qtext\d{1,4})\s?,?\s(?:and|&)\s(qtext\d{1,4})\b"), r"\1 _and_ \2"),
 )
+# A list of mood words for a new music bed ("tense, dramatic music", "something tense and dramatic") is one
+# description, not clauses: its commas and "and"s are joined up when the list ends on a music noun or ends the
+# sentence. Not otherwise: in "something calm and slow it down" the "and" starts an instruction. Single words only,
+# and the lookahead walks at most a few list items, so the pattern stays linear.
+_MOOD_WORD = "|".join(sorted({re.escape(w) for w in [*V.MOOD_SYNONYMS, *(w for _, ws in _MOOD_WORDS for w in ws)]
+                              if re.fullmatch(r"[a-z]+(?:-[a-z]+)?", w)}, key=len, reverse=True))
+_MOOD_SEP = r"(?:\s?,\s(?:and\s|&\s|or\s)?|\s(?:and|&|or)\s|\s)"
+_MOOD_LIST = re.compile(
+    rf"\b({_MOOD_WORD}){_MOOD_SEP}(?=(?:(?:{_MOOD_WORD}){_MOOD_SEP}){{0,4}}(?:{_MOOD_WORD})"
+    r"(?:\s(?:music|soundtrack|score|song|songs|tune|tunes|bed|track|one|vibe|vibes|mood|feel|sound)\b|\s*$))")
+_MUSIC = re.compile(r"\b(?:music|soundtrack|score|song|tune|bed|track|audio|sound)\b")
 _CLAUSE_BREAK = re.compile(r",|\band\sthen\b|\bthen\b|\band\b|\bbut\b|\bplus\b|\balso\b|\bafter\sthat\b|\bwhile\b|&")
 _SENTENCE_BREAK = re.compile(r"(?<!\d)[.!?;]+(?!\d)|[.!?;]+(?=\s|$)|\n+")
 _PRESERVE = re.compile(
@@ -89,6 +103,11 @@ def _clauses(sentence: str) -> list[str]:
     return [c.replace(" _and_ ", " and ") for c in out]
 
 
+def _mood_lists(sentence: str) -> str:
+    """A sentence about music with its lists of mood words joined into one phrase (see _MOOD_LIST)."""
+    return _MOOD_LIST.sub(r"\1 ", sentence) if _MUSIC.search(sentence) else sentence
+
+
 def _positions(text: str) -> tuple[list[str], str]:
     found: list[tuple[int, str]] = []
     for name, pat in V.POSITIONS:
@@ -135,7 +154,8 @@ def parse_edit(prompt: str) -> EditPlan:
     what needs understanding of the pixels). Never returns a plan with no ops."""
     masked, quotes = _quotes(prompt or "")
     text = _normalise(masked)
-    clauses = [_analyse(raw) for s in _SENTENCE_BREAK.split(text) for raw in _clauses(s.strip()) if raw.strip()]
+    clauses = [_analyse(raw) for s in _SENTENCE_BREAK.split(text) for raw in _clauses(_mood_lists(s.strip()))
+               if raw.strip()]
     _attach_modifiers(clauses)
     pixel: list[str] = []
     unknown: list[str] = []
@@ -176,8 +196,8 @@ def parse_edit(prompt: str) -> EditPlan:
             f"The builtin engine cannot make this edit: {_quoted(pixel, quotes)} needs an understanding of what is in the "
             "picture (finding, removing, adding, replacing or recolouring objects and people, changing the "
             "background, sky, weather or clothes, facial expressions, tracking a subject), which it does not have, "
-            f"so nothing was changed. Builtin edits can: {V.CAPABILITIES}. Use a diffusers or upstream engine for "
-            "this edit, or ask for one of those."
+            f"so nothing was changed. Builtin edits can: {V.CAPABILITIES}. Ask for one of those, or send this edit "
+            f"to {V.UPSTREAM_FOR_EDITS}."
         )
     if unquoted:
         raise CapabilityMissing(

@@ -274,7 +274,7 @@ _SPEED_NUM = re.compile(r"\b(?:at\s)?(\d{1,2}(?:\.\d{1,2})?)\s?(?:x|×)(?=\s|$)|
 _SPEED_WORD = re.compile(r"\b(half|quarter|double|triple|normal)[- ]?(?:the\s)?speed\b|\b(twice|half)\sas\s(fast|quick|slow)\b")
 _SPEED_PCT = re.compile(r"\b(\d{1,3})\s?(?:%|percent)\s(?:speed|of\s(?:the\s)?(?:original\s|normal\s)?speed)\b"
                         r"|\bby\s(\d{1,3})\s?(?:%|percent)")
-_SLOW = re.compile(r"\b(?:in\s|into\s|to\s)?slow[- ]?(?:motion|mo)\b|\bslow\s(?:it\s|the\s(?:video|clip|footage)\s|"
+_SLOW = re.compile(r"\b(?:in\s|into\s|to\s)?(?:slow|slo)[- ]?(?:motion|mo)\b|\bslow\s(?:it\s|the\s(?:video|clip|footage)\s|"
                    r"everything\s)?down\b|\bslower\b|\bslowed\b|\bdecelerate\b")
 _FAST = re.compile(r"\bspeed\s(?:it\s|the\s(?:video|clip|footage)\s|everything\s)?up\b|\bfaster\b|\bfast[- ]forward(?:ed)?\b|"
                    r"\btime[- ]?lapse\b|\bhyper[- ]?lapse\b|\bquicker\b|\bsped\sup\b|\baccelerate\b|\bspeedier\b")

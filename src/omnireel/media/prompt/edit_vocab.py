@@ -120,6 +120,11 @@ buildings tree trees table cup bottle product animal animals bird birds hand han
 insert blur blurry face mouth expression pose dancing dance walking running jump jumping holding hold
 """.split()) | frozenset(PHOTOREAL_SUBJECTS)
 
+# Where an edit the builtin engine cannot make can go. Only the upstream engine edits with an understanding of the
+# picture; the diffusers engine generates from text or an image and refuses edits, so it is not offered.
+UPSTREAM_FOR_EDITS = ("the upstream engine (model omnireel-upstream: Google's hosted model, available when this "
+                      "server is configured with OMNIREEL_UPSTREAM_API_KEY)")
+
 CAPABILITIES = (
     "add on-screen text given in quotes (a title, caption or lower third; at the top, bottom, centre or a corner; "
     "for a time range such as '[2-5s]' or 'for the first 3 seconds'); black and white, sepia, warmer, cooler, "

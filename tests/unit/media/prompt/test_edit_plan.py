@@ -148,6 +148,37 @@ CORPUS = [
     ("I'd like the video to be warmer and a bit brighter, thanks!",
      [("look", "warm", 1.0, W), ("look", "bright", 0.5, W)]),
     ("Make it black and white, but only for the first 2 seconds", [("look", "mono", 1.0, ("first", 2.0))]),
+    # QA's phrasings: hyphenated compounds and lists of mood adjectives were refused (the "and" or the comma was
+    # read as a clause break); the rest are the everyday ways of asking for the same ops.
+    ("Make it black-and-white.", [("look", "mono", 1.0, W)]),
+    ("Make it Black-And-White", [("look", "mono", 1.0, W)]),
+    ("Replace the music with tense, dramatic music.", [("audio", "replace", "dark", W)]),
+    ("Replace the music with tense and dramatic music", [("audio", "replace", "dark", W)]),
+    ("Replace the music with something tense and dramatic.", [("audio", "replace", "dark", W)]),
+    ("Add calm, dreamy piano music", [("audio", "add", "calm", W)]),
+    ("Replace the music with upbeat, fun and happy music, and make it brighter",
+     [("audio", "replace", "upbeat", W), ("look", "bright", 1.0, W)]),
+    ("Replace the music with something calm and slow it down", [("audio", "replace", "calm", W), ("speed", 0.5)]),
+    ("make it b&w", [("look", "mono", 1.0, W)]),
+    ("black & white", [("look", "mono", 1.0, W)]),
+    ("monochrome", [("look", "mono", 1.0, W)]),
+    ("make it greyscale", [("look", "mono", 1.0, W)]),
+    ("grayscale please", [("look", "mono", 1.0, W)]),
+    ("sepia-toned", [("look", "sepia", 1.0, W)]),
+    ("slow-mo", [("speed", 0.5)]),
+    ("slo-mo", [("speed", 0.5)]),
+    ("slow motion at half speed", [("speed", 0.5)]),
+    ("2x speed", [("speed", 2.0)]),
+    ("speed it up 2x", [("speed", 2.0)]),
+    ("make it play backwards", [("reverse",)]),
+    ("fade to black at the end", [("fade", "out", "black", ("last", 1.0))]),
+    ("add a fade in", [("fade", "in", "black", ("first", 1.0))]),
+    ("fade in-and-out", [("fade", "in", "black", ("first", 1.0)), ("fade", "out", "black", ("last", 1.0))]),
+    ("mute it", [("audio", "mute", None, W)]),
+    ("turn the volume down a bit", [("audio", "volume", -3.0, W)]),
+    # A square frame, however it is asked for: the engine crops around the subject when it fits and otherwise
+    # fits the picture whole over a blurred extension, and its plan line says which (media.ops.refit).
+    ("crop it to square", [("aspect", "1:1")]),
 ]
 
 
@@ -197,6 +228,27 @@ def test_pixel_understanding_is_refused_by_name(prompt):
     assert "Builtin edits can:" in msg
     first = prompt.split(".")[0].split(" and ")[0].lower()
     assert f"'{first}" in msg.lower()  # names the part (quoted text as written)
+
+
+def test_pixel_refusal_points_at_the_engine_that_can_make_the_edit():
+    # Only the upstream engine edits with an understanding of the picture; the diffusers engine refuses every
+    # edit (400), so a message offering it sends the user nowhere.
+    with pytest.raises(CapabilityMissing) as info:
+        parse_edit("Remove the person on the left")
+    msg = info.value.message
+    assert "upstream engine" in msg and "omnireel-upstream" in msg and "OMNIREEL_UPSTREAM_API_KEY" in msg
+    assert "diffusers" not in msg
+
+
+def test_extend_refusal_of_new_action_points_at_the_upstream_engine():
+    # extend.py's message text (the builtin extend refuses new action; the diffusers engine does no extend).
+    from omnireel.engines.builtin.extend import refuse_new_action
+    from omnireel.media.prompt.parse import parse
+
+    with pytest.raises(CapabilityMissing) as info:
+        refuse_new_action(parse("then the dog jumps into the pool"))
+    msg = info.value.message
+    assert "omnireel-upstream" in msg and "OMNIREEL_UPSTREAM_API_KEY" in msg and "diffusers" not in msg
 
 
 @pytest.mark.parametrize("prompt,part", [
