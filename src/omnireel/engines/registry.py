@@ -34,17 +34,32 @@ MODEL_LIMITS = {
 }
 
 
-def check_model_limits(model: str, task: str, duration_s: float | None, reference_images: int) -> None:
+def max_duration_s(model: str) -> float:
+    """The longest video `model` makes (ids without listed limits: the service's maximum)."""
+    return MODEL_LIMITS.get(model, ModelLimits()).max_duration_s
+
+
+def roomier_model(seconds: float) -> str | None:
+    """A listed model that makes videos of `seconds`, to name in a refusal (the newest wins)."""
+    fits = [name for name, limits in MODEL_LIMITS.items() if limits.max_duration_s + 1e-9 >= seconds]
+    return fits[-1] if fits else None
+
+
+def check_model_limits(model: str, task: str, duration_s: float | None, reference_images: int,
+                       asked: str = "response_format.duration", field: str = "response_format.duration") -> None:
     """400 when the request asks more of `model` than it offers (ids without listed limits take everything the
-    engine does); `duration_s` None: not known yet, not checked."""
+    engine does). `duration_s` is a length the user asked for (None: nothing asked, nothing checked): never a
+    default or the length a source or previous turn happens to have. `asked` names where it was asked for."""
     limits = MODEL_LIMITS.get(model)
     if limits is None:
         return
     if duration_s is not None and duration_s > limits.max_duration_s + 1e-9:
+        other = roomier_model(duration_s)
+        advice = f" Use {other} for up to {max_duration_s(other):g} s." if other and other != model else ""
         raise InvalidArgument(
             f"Model '{model}' makes videos of {MIN_DURATION_S:g} to {limits.max_duration_s:g} seconds; "
-            f"response_format.duration asked for {duration_s:g} s. Use gemini-omni-1.2-flash for up to {MAX_DURATION_S:g} s.",
-            field="response_format.duration",
+            f"{asked} asked for {duration_s:g} s.{advice}",
+            field=field,
         )
     if task == "reference_to_video" and reference_images > limits.max_reference_images:
         # Name the limit of the model in use and what to do; point at another model only when one takes more.

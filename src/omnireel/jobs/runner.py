@@ -104,6 +104,10 @@ def run_job(runtime: "Runtime", job: queue.ClaimedJob, ctx_holder: dict) -> None
         _, engine = runtime.engines.resolve(job.payload["model"])
         ctx.progress("prepare", 0.0)
         output = engine.run(request, ctx, output_path)
+        # Where the format came from when the prompt set it, or lost to response_format: said for every engine.
+        notes = (job.payload.get("options") or {}).get("format_notes") or []
+        if notes:
+            output.text = "\n\n".join(t for t in (output.text, "\n".join(notes)) if t)
         ctx.check_cancelled()
         blob_key = "gen" + ids.new_id(24)
         size = output_path.stat().st_size

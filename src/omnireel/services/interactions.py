@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, func, insert, select
 
 from omnireel import clock, ids
-from omnireel.engines.base import DEFAULT_DURATION_S
-from omnireel.engines.registry import check_model_limits
+from omnireel.engines.registry import check_model_limits, max_duration_s
 from omnireel.errors import FailedPrecondition, InvalidArgument, NotFound, RateLimited
 from omnireel.jobs import events, queue
 from omnireel.services import region
 from omnireel.services import files as files_service
 from omnireel.services import idempotency as idempotency_service
+from omnireel.services import output_format, prompt_format
 from omnireel.services.media_inputs import ResolvedMedia, check_inline_images, persist_inline, resolve_block
 from omnireel.services.request_parsing import CreateSpec, clip, echo_input
 from omnireel.storage.tables import files, interactions, jobs
@@ -31,11 +31,16 @@ MAX_REFERENCE_IMAGES = 6
 SOURCE_TASKS = ("edit", "extend", "upscale")
 
 
-def infer_task(explicit: str | None, images: int, videos: int, has_previous: bool) -> str:
-    """The hosted model's rules: no media → t2v; 1-2 images → i2v; more → reference; a video or previous → edit."""
+def infer_task(explicit: str | None, images: int, videos: int, has_previous: bool, prompt: str = "") -> str:
+    """The hosted model's rules: no media → t2v; 1-2 images → i2v; more → reference; a video or previous → edit,
+    or extend / upscale when the instruction plainly asks for that ("Extend the clip by 4 seconds", "Upscale it to
+    720p"): the wire spec lets the model pick the task from the prompt when video_config.task is omitted. An
+    explicit task is never second-guessed."""
     if explicit:
         return explicit
     if has_previous or videos:
+        if images == 0 and videos + (1 if has_previous else 0) == 1:
+            return prompt_format.asked_task(prompt) or "edit"
         return "edit"
     if images == 0:
         return "text_to_video"
@@ -181,7 +186,7 @@ def create(runtime: "Runtime", tenant_id: str, spec: CreateSpec, idempotency: tu
     resolved: list[ResolvedMedia] = [resolve_block(runtime, tenant_id, b, f"input[{i}]") for i, b in media_blocks]
     images = [m for m in resolved if m.kind == "image"]
     videos = [m for m in resolved if m.kind == "video"]
-    task = infer_task(spec.task, len(images), len(videos), previous_row is not None)
+    task = infer_task(spec.task, len(images), len(videos), previous_row is not None, prompt)
     check_model_limits(model, task, None, len(images))  # what the model cannot do at all comes first
     _check_engine_task(model, engine, task)
     _check_task(task, len(images), len(videos), previous_row is not None, prompt)
@@ -189,13 +194,10 @@ def create(runtime: "Runtime", tenant_id: str, spec: CreateSpec, idempotency: tu
                  uploaded_videos=len(videos), images=len(images), text=prompt)
 
     inherited = (previous_row.request.get("format") if previous_row is not None else None) or {}
-    fmt = {
-        "aspect_ratio": spec.video.aspect_ratio or inherited.get("aspect_ratio") or "16:9",
-        "resolution": spec.video.resolution or inherited.get("resolution") or "720p",
-        "duration_s": spec.video.duration_s or inherited.get("duration_s") or DEFAULT_DURATION_S,
-        "delivery": spec.video.delivery,
-    }
-    check_model_limits(model, task, fmt["duration_s"], len(images))
+    chosen = output_format.choose(spec.video, task, prompt, inherited, model)
+    fmt = chosen.fmt
+    # Only lengths the user asked for are checked against the model: an inherited or default one is not a request.
+    output_format.check_asked_duration(model, task, spec.video, len(images))
     media_payload = []
     image_roles = ["first_frame", "last_frame"] if task == "image_to_video" else [
         f"ref_{n}" for n in range(1, MAX_REFERENCE_IMAGES + 1)]
@@ -210,13 +212,21 @@ def create(runtime: "Runtime", tenant_id: str, spec: CreateSpec, idempotency: tu
     source_file_id = previous_video["_file_id"] if previous_video else (videos[0].file_id if videos and task in SOURCE_TASKS else None)
     if source_file_id and videos and task in SOURCE_TASKS:
         media_payload = [m for m in media_payload if m["file_id"] != source_file_id]
+    if task in SOURCE_TASKS:
+        output_format.check_source(output_format.source_facts(runtime, tenant_id, source_file_id), model=model,
+                                   task=task, prompt=prompt, video=spec.video, fmt=fmt,
+                                   from_prompt=chosen.from_prompt, inferred=spec.task is None)
     payload = {
         "task": task, "model": model, "prompt": prompt, "seed": spec.seed, "media": media_payload,
         "source_file_id": source_file_id, "system_instruction": spec.system_instruction, **fmt,
         # What the user set, as opposed to inherited or defaulted: edit, extend and upscale keep the source's own
         # size and duration for whatever is not named here.
         "options": {"explicit_format": [k for k in ("aspect_ratio", "resolution", "duration_s")
-                                        if getattr(spec.video, k) is not None]},
+                                        if getattr(spec.video, k) is not None],
+                    # Fields read from the prompt (field -> its phrase) and what the output text says about them.
+                    "prompt_format": chosen.from_prompt, "format_notes": chosen.notes,
+                    # The model's longest output, for engines whose output length is known only from their plan.
+                    "max_duration_s": max_duration_s(model)},
         # The job checks the text against these before any engine renders it (jobs/runner.py).
         "safety_settings": spec.safety_settings,
     }

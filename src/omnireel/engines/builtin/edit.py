@@ -186,11 +186,15 @@ def _timeline(plan: EditPlan, info: video_source.SourceInfo, request: EngineRequ
                 f"The request asks for {request.duration_s:g} s, but the edited clip is {_secs(natural / FPS)} s "
                 "long. An edit cannot make a clip longer; use the extend task to add time.")
         timeline = dataclasses.replace(timeline, limit=want)
-    if timeline.frames > MAX_DURATION_S * FPS:
+    # The model's own limit when create passed it (gemini-omni-1.1-flash makes at most 10 s), else the service's.
+    limit = float(request.options.get("max_duration_s") or MAX_DURATION_S)
+    if timeline.frames > limit * FPS:
         slow = " (slow motion makes it longer)" if plan.speed < 1 else ""
+        model = request.options.get("model")
+        whose = f" on {model}" if model else ""
         raise CapabilityMissing(
-            f"The edited clip would be {_secs(timeline.frames / FPS)} s long{slow}; outputs are at most "
-            f"{MAX_DURATION_S} s. Cut part of the clip first (e.g. 'keep only the first 6 seconds').")
+            f"The edited clip would be {_secs(timeline.frames / FPS)} s long{slow}; outputs{whose} are at most "
+            f"{limit:g} s. Cut part of the clip first (e.g. 'keep only the first 6 seconds').")
     if timeline.frames < MIN_OUTPUT_FRAMES:
         raise CapabilityMissing(
             f"The edited clip would be {_secs(timeline.frames / FPS)} s long; an edit keeps at least 1 s.")

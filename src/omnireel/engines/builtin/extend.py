@@ -99,7 +99,8 @@ def refuse_new_action(plan: ShotPlan) -> None:
             f"The builtin engine extends a clip by continuing the camera over its last frame (the clip's own motion "
             f"carried on and eased to rest, or a slow push-in), with titles and a soundtrack; it cannot make "
             f"anything new happen in the picture (asked: '{phrase}'). Leave that out to get a camera continuation, "
-            "or use a generative engine (diffusers or upstream) for an extension with new action."
+            "or send it to the upstream engine (model omnireel-upstream: Google's hosted model, available when this "
+            "server is configured with OMNIREEL_UPSTREAM_API_KEY) for an extension with new action."
         )
 
 
@@ -108,28 +109,51 @@ _NUMBER_WORDS = {w: i for i, w in enumerate(
 _N = r"(\d+(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")"
 _UNIT = r"(?:seconds?|secs?|s)\b"
 # "extend it by 3 seconds", "for 4 more seconds", "add three more seconds", "another 5 s", "6 extra seconds"
+# ... and "make it 4 seconds longer" (a follow-up that omits the task is read as extend from that too).
 _ASKED_LENGTH = re.compile(
     r"\b(?:by|for|add(?:ing)?|another|extra|additional)\s+" + _N + r"\s*(?:(?:more|extra|additional)\s+)?" + _UNIT
-    + r"|\b" + _N + r"\s*(?:more|extra|additional)\s+" + _UNIT, re.I)
+    + r"|\b" + _N + r"\s*(?:more|extra|additional)\s+" + _UNIT
+    + r"|\b" + _N + r"[\s-]*" + _UNIT + r"\s+longer\b", re.I)
 
 
 def extension_seconds(request: EngineRequest) -> float:
     """The length to add: response_format.duration when set, else the length the prompt asks for ("extend it by
     3 seconds"), else DEFAULT_EXTENSION_S."""
-    if "duration_s" in explicit_fields(request):
-        s, where = float(request.duration_s), "response_format.duration is the length added"
+    explicit = float(request.duration_s) if "duration_s" in explicit_fields(request) else None
+    return asked_extension(request.prompt, explicit)
+
+
+def asked_extension(prompt: str, explicit_s: float | None) -> float:
+    """extension_seconds from the text alone, so the create service can refuse a length out of range with a 400
+    before any job runs (it raises CapabilityMissing, which create turns into InvalidArgument, same words)."""
+    if explicit_s is not None:
+        s, where = float(explicit_s), "response_format.duration is the length added"
     else:
-        m = _ASKED_LENGTH.search(request.prompt or "")
+        m = _ASKED_LENGTH.search(prompt or "")
         if m is None:
             return DEFAULT_EXTENSION_S
-        word = (m.group(1) or m.group(2)).lower()
-        s, where = float(_NUMBER_WORDS.get(word, word)), "as the prompt asks"
+        word = next(g for g in m.groups() if g).lower()
+        s, where = float(_NUMBER_WORDS.get(word, word)), f"as the prompt asks: '{m.group(0).strip()}'"
     if not MIN_EXTENSION_S - 1e-9 <= s <= MAX_EXTENSION_S + 1e-9:
         raise CapabilityMissing(
             f"extend adds {MIN_EXTENSION_S:g} to {MAX_EXTENSION_S:g} seconds to a clip ({where}); {s:g} s was asked "
             "for."
         )
     return s
+
+
+def check_total(source_s: float, seconds: float, fps: float = 24) -> None:
+    """An extended clip is at most MAX_TOTAL_S long (the hosted model's limit); refused naming what fits."""
+    total = round(source_s * fps) + round(seconds * fps)
+    if total / fps > MAX_TOTAL_S + 0.5 / fps:
+        room = math.floor(MAX_TOTAL_S - source_s + 1e-6)
+        advice = (f"Ask for an extension of at most {room:g} s, or trim the source." if room >= MIN_EXTENSION_S else
+                  f"Even the shortest extension ({MIN_EXTENSION_S:g} s) does not fit: trim the source to at most "
+                  f"{MAX_TOTAL_S - MIN_EXTENSION_S:g} s first.")
+        raise CapabilityMissing(
+            f"An extended clip is at most {MAX_TOTAL_S:g} s long; the source is {source_s:.1f} s and the "
+            f"extension {seconds:g} s ({total / fps:.1f} s in all). {advice}"
+        )
 
 
 def output_size(clip: SourceInfo, request: EngineRequest) -> tuple[int, int]:
@@ -214,15 +238,7 @@ def run(request: EngineRequest, ctx: EngineContext, output_path: Path) -> Engine
     fps = clip.fps
     n_ext = round(seconds * fps)
     total = clip.frames + n_ext
-    if total / fps > MAX_TOTAL_S + 0.5 / fps:
-        room = math.floor(MAX_TOTAL_S - clip.duration_s + 1e-6)
-        advice = (f"Ask for an extension of at most {room:g} s, or trim the source." if room >= MIN_EXTENSION_S else
-                  f"Even the shortest extension ({MIN_EXTENSION_S:g} s) does not fit: trim the source to at most "
-                  f"{MAX_TOTAL_S - MIN_EXTENSION_S:g} s first.")
-        raise CapabilityMissing(
-            f"An extended clip is at most {MAX_TOTAL_S:g} s long; the source is {clip.duration_s:.1f} s and the "
-            f"extension {seconds:g} s ({total / fps:.1f} s in all). {advice}"
-        )
+    check_total(clip.frames / fps, seconds, fps)
     width, height = size = output_size(clip, request)
     # The source keeps its pixels when the size does not change; otherwise it is reframed as an edit would be
     # (cropped around its subject when that fits, else fitted whole), never stretched.
