@@ -203,7 +203,13 @@ def parse_response_format(raw) -> VideoFormat:
                 raise InvalidArgument("response_format lists more than one video format; give exactly one.")
             video = _video_format(item, field)
         elif kind == "text":
-            continue  # the plan is always returned as text; nothing to configure
+            # The text is always the plan the engine understood, in plain words: a structured form (JSON, a schema)
+            # would be ignored, so it is refused instead.
+            if item.get("mime_type") not in (None, "text/plain") or item.get("schema") is not None:
+                asked = "a schema" if item.get("schema") is not None else clip(repr(item.get("mime_type")))
+                raise InvalidArgument(
+                    f"Unsupported {field} ({asked}): the text output is the plan the engine understood, as "
+                    "text/plain only; remove the text entry's mime_type and schema.", field=f"{field}.mime_type")
         else:
             raise InvalidArgument(
                 f"Unsupported {field}.type {clip(repr(kind))}: this server produces video (with a text description).",

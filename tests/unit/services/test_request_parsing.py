@@ -86,3 +86,12 @@ def test_task_inference_follows_the_hosted_rules():
     assert infer_task(None, 0, 1, False) == "edit"
     assert infer_task(None, 0, 0, True) == "edit"
     assert infer_task("upscale", 0, 0, True) == "upscale"
+
+
+def test_text_entry_asking_for_structured_output_is_refused():
+    # Plain text is what comes back (the plan); JSON or a schema would be silently ignored, so it is a 400.
+    assert parse_response_format([{"type": "video"}, {"type": "text", "mime_type": "text/plain"}]).aspect_ratio is None
+    for entry in ({"type": "text", "mime_type": "application/json"}, {"type": "text", "schema": {"type": "object"}}):
+        with pytest.raises(InvalidArgument) as err:
+            parse_response_format([{"type": "video"}, entry])
+        assert "text/plain" in err.value.message
