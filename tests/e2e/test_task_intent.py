@@ -189,12 +189,25 @@ def test_quoted_text_is_not_a_format(server, tmp_path):
     assert "Format from the prompt" not in got.output_text
 
 
-def test_a_prompt_duration_gets_the_models_range(server):
+def test_a_prompt_duration_outside_the_models_range_is_reported_not_made(server, tmp_path):
+    # "A 12 second video" on a model that makes 3-10 s: made at the default length, and the output says why (a 400
+    # for words in a brief would refuse "a 30 second commercial for ..." outright).
     client = _client(server)
-    msg = _refused(client, model="gemini-omni-1.1-flash", input="A 12 second video of rain", response_format={"type": "video", "resolution": "360p"})
-    assert "'12 second'" in msg and "3 to 10 seconds" in msg and "gemini-omni-1.2-flash" in msg
-    msg = _refused(client, model=UPSCALER, input="A 2 second video of rain", response_format={"type": "video"})
-    assert "'2 second'" in msg and "3 to 15 seconds" in msg
+    got = client.interactions.create(model="gemini-omni-1.1-flash", input="A 12 second video of rain",
+                                     response_format={"type": "video", "resolution": "360p"})
+    assert_video(_save(got, tmp_path / "rain.mp4"), 640, 360, duration_s=8.0)
+    assert "'12 second'" in got.output_text and "3 to 10 seconds" in got.output_text
+    assert "gemini-omni-1.2-flash" in got.output_text and "default length" in got.output_text
+    short = client.interactions.create(model="omnireel-fake", input="A 2 second video of rain",
+                                       response_format={"type": "video", "resolution": "360p"})
+    assert "'2 second'" in short.output_text and "3 to 15 seconds" in short.output_text
+
+
+def test_a_resolution_that_names_a_thing_in_the_picture_is_not_the_format(server):
+    client = _client(server)
+    got = client.interactions.create(model="omnireel-fake", input="A 4K TV on a living room wall, HD camera on a desk",
+                                     response_format={"type": "video", "duration": "3s"})
+    assert got.status == "completed" and "Format from the prompt" not in (got.output_text or "")
 
 
 # ------------------------------------------------------------------------------------------------ 5. create-time 400s

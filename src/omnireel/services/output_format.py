@@ -43,7 +43,8 @@ def _shown(field: str, value) -> str:
 def choose(video: VideoFormat, task: str, prompt: str, inherited: dict, model: str) -> Chosen:
     """The format to render, validated: a duration read from the prompt gets response_format.duration's range and
     the model's limit. An explicit response_format duration is checked against the model by the caller."""
-    read = prompt_format.read_format(prompt) if task in NEW_VIDEO_TASKS or task == "upscale" else None
+    read = (prompt_format.read_format(prompt, upscale=task == "upscale")
+            if task in NEW_VIDEO_TASKS or task == "upscale" else None)
     candidates: dict[str, prompt_format.Asked] = {}
     notes: list[str] = []
     if read is not None and task in NEW_VIDEO_TASKS:
@@ -60,9 +61,16 @@ def choose(video: VideoFormat, task: str, prompt: str, inherited: dict, model: s
             notes.append(f"response_format.{_NAMES[field]} ({_shown(field, set_value)}) was used, not the prompt's "
                          f"'{asked.phrase}' ({_shown(field, asked.value)}): response_format wins.")
     if "duration_s" in from_prompt:
-        limit = max_duration_s(model)
-        prompt_format.check_duration(from_prompt["duration_s"], MIN_DURATION_S, limit, model,
-                                     roomier_model(from_prompt["duration_s"].value))
+        # A length the model cannot make, said in the prompt ("a 30 second commercial"), is not taken: the video is
+        # made at the default length and the output says why (a 400 for words in a prompt would refuse a brief
+        # that only describes the ad it is for). response_format.duration out of range stays a 400.
+        asked = from_prompt["duration_s"]
+        try:
+            prompt_format.check_duration(asked, MIN_DURATION_S, max_duration_s(model), model,
+                                         roomier_model(asked.value))
+        except InvalidArgument as exc:
+            del from_prompt["duration_s"]
+            notes.append(f"{exc.message} It was made at the default length instead.")
     if task in NEW_VIDEO_TASKS and from_prompt:
         said = ", ".join(f"{_shown(f, a.value)} ('{a.phrase}')" for f, a in from_prompt.items())
         notes.insert(0, f"Format from the prompt, as response_format did not set it: {said}.")
@@ -152,7 +160,7 @@ def _check_upscale(facts: SourceFacts, prompt: str, video: VideoFormat, fmt: dic
                    inferred: bool) -> None:
     from omnireel.engines.builtin import upscale
 
-    read = prompt_format.read_format(prompt)
+    read = prompt_format.read_format(prompt, upscale=True)
     if video.resolution is None and read.unsupported_resolution:
         raise InvalidArgument(
             f"The prompt asks to upscale to {read.unsupported_resolution}; upscale makes 720p, 1080p or 4k (360p -> "

@@ -74,6 +74,9 @@ _TIER_PHRASE = re.compile(
 _TIER_OF = {"2160p": "4k", "4k": "4k", "uhd": "4k", "ultrahd": "4k", "1080p": "1080p", "fullhd": "1080p",
             "fhd": "1080p", "720p": "720p", "hd": "720p", "360p": "360p"}
 _TARGETED = re.compile(r"(?:\bto|\binto|\bin|\bat|->|→)\s?(?:a\s|an\s)?$")
+# In a new video's prompt a tier counts only as the output's ("in 4k", "a 1080p video"): "a 4K TV on the wall" or
+# "an HD camera" names a thing in the picture. Upscale instructions are about resolution, so any tier counts there.
+_FORMAT_AFTER = re.compile(rf"\s?(?:{_VIDEO_NOUN}|resolution|quality|output|render|footage|format)\b")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -149,13 +152,16 @@ def read_duration(text: str) -> tuple[Asked | None, str | None]:
     return _one([a for _, a in found], "duration", show=lambda s: f"{s:g} s")
 
 
-def read_resolution(text: str) -> tuple[Asked | None, str | None, str | None]:
+def read_resolution(text: str, anywhere: bool = True) -> tuple[Asked | None, str | None, str | None]:
     """(tier, unsupported target, ambiguity note). Where several tiers are named, the one the prompt points to
-    ("from 360p to 1080p", "render it in 4k") is the one asked for."""
+    ("from 360p to 1080p", "render it in 4k") is the one asked for. Unless `anywhere`, a tier counts only where it
+    is the output's (pointed to, or followed by a word for the video)."""
     found: list[tuple[Asked | None, str, bool]] = []
     for m in _TIER_PHRASE.finditer(text):
         key = re.sub(r"[\s-]", "", m.group(1))
         targeted = bool(_TARGETED.search(text[max(0, m.start() - 8):m.start()]))
+        if not (anywhere or targeted or _FORMAT_AFTER.match(text, m.end())):
+            continue
         tier = _TIER_OF.get(key)
         found.append((Asked(tier, m.group(1)) if tier else None, m.group(1), targeted))
     targeted = [f for f in found if f[2]]
@@ -177,11 +183,12 @@ def _as_written(asked: Asked | None, prompt: str) -> Asked | None:
     return dataclasses.replace(asked, phrase=" ".join(m.group(0).split())) if m else asked
 
 
-def read_format(prompt: str) -> PromptFormat:
+def read_format(prompt: str, *, upscale: bool = False) -> PromptFormat:
+    """The format phrases of a prompt; `upscale`: an upscale instruction, where any resolution named counts."""
     text = _normal(prompt)
     aspect, a_note = read_aspect(text)
     duration, d_note = read_duration(text)
-    resolution, unsupported, r_note = read_resolution(text)
+    resolution, unsupported, r_note = read_resolution(text, anywhere=upscale)
     aspect, duration, resolution = (_as_written(a, prompt) for a in (aspect, duration, resolution))
     return PromptFormat(aspect, resolution, duration, unsupported, tuple(n for n in (a_note, d_note, r_note) if n))
 

@@ -64,11 +64,18 @@ def test_choose_takes_the_prompt_only_where_response_format_is_silent():
     assert edit.fmt["aspect_ratio"] == "16:9" and edit.from_prompt == {}
 
 
-def test_a_prompt_length_is_validated_like_response_format():
-    with pytest.raises(InvalidArgument, match="'12 second'.*3 to 10 seconds.*gemini-omni-1.2-flash"):
-        choose(VideoFormat(), "text_to_video", "A 12 second video", {}, "gemini-omni-1.1-flash")
-    with pytest.raises(InvalidArgument, match="3 to 15 seconds"):
-        choose(VideoFormat(), "image_to_video", "A 20 second clip", {}, "gemini-omni-1.2-flash")
+def test_a_prompt_length_outside_the_range_is_reported_and_not_taken():
+    chosen = choose(VideoFormat(), "text_to_video", "A 12 second video", {}, "gemini-omni-1.1-flash")
+    assert chosen.fmt["duration_s"] == 8.0 and chosen.from_prompt == {}
+    assert any("'12 second'" in n and "3 to 10 seconds" in n and "gemini-omni-1.2-flash" in n for n in chosen.notes)
+    chosen = choose(VideoFormat(), "image_to_video", "A 30 second commercial", {}, "gemini-omni-1.2-flash")
+    assert chosen.fmt["duration_s"] == 8.0 and any("3 to 15 seconds" in n for n in chosen.notes)
+
+
+@pytest.mark.parametrize("prompt", ["A 4K TV on the wall", "An HD camera on a tripod", "A 1080p monitor glowing"])
+def test_a_tier_naming_a_thing_in_the_picture_is_not_the_format(prompt):
+    assert _fields(prompt) == {}
+    assert read_format(prompt, upscale=True).resolution is not None  # in an upscale instruction it would count
 
 
 @pytest.mark.parametrize("prompt, task", [
