@@ -49,6 +49,8 @@ CONCEPTS: dict[str, list[str]] = {
         "combo|feature|features|price|prices|offer|offers|outfit|style|beat|beats|track|tracks|playlist|moves",
         "kill it", "killing it", "killed it", "kill the lights|music|engine|mood|switch|power|noise|buzz",
         "kill switch", "killing time", "kill time", "dressed to kill", "kill two birds",
+        "stab|stabs|stabbing|stabbed a|the|his|her|their|into fork|forks|skewer|skewers|toothpick|steak|meat|"
+        "potato|potatoes|sausage|cake|olive|olives",
         "cutting edge", "crash zoom|course|cut|test|pad", "shot of whisky|whiskey|tequila|vodka|espresso|rum|gin|"
         "liquor|sake|wheatgrass", "shot glass|glasses",
         "smoke machine|machines|effect|effects|alarm|detector",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import codecs
 
 BENIGN = [
+    "Stab a fork into the steak, close-up, Chef Marco plating",  # food, not violence
     # Addresses and numbers in everyday prompts (the doxxing rule must leave these alone).
     "Bakery ad: show our address and phone number at the end",
     "Call us at 555-0134, visit our store at 12 Elm Street",
