@@ -7,6 +7,7 @@ and a context (progress, cancellation, scratch space) and writes one MP4 to the 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from pathlib import Path
 from typing import Callable, Protocol
 
@@ -65,6 +66,15 @@ class EngineRequest:
     @property
     def frame_count(self) -> int:
         return round(self.duration_s * self.fps)
+
+
+def request_rng(request: EngineRequest, salt: str = ""):
+    """A numpy generator seeded by the request's seed, prompt and shape: same request + seed, same output. hashlib
+    rather than hash(), which is salted per process."""
+    import numpy as np
+
+    key = f"{request.seed}|{request.task}|{request.prompt}|{request.aspect_ratio}|{request.resolution}|{salt}"
+    return np.random.default_rng(int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "little"))
 
 
 @dataclasses.dataclass

@@ -4,8 +4,8 @@ files into RGB(A) arrays through an allowlist of formats and a pixel cap.
 
 from __future__ import annotations
 
+import contextlib
 import math
-
 import warnings
 from pathlib import Path
 from typing import Iterator
@@ -33,6 +33,24 @@ def open_input(path: str | Path, **kwargs):
     return av.open(str(path), metadata_errors="ignore", **kwargs)
 
 
+@contextlib.contextmanager
+def open_video(path: str | Path, *, name: str = "video file", short: str = "file"):
+    """The opened container and its first video stream, closed on exit. InvalidMedia (naming the `name` or, for a
+    missing stream, the `short` noun) when the file cannot be opened, has no video stream, or FFmpeg has no decoder
+    for that stream (a codec it does not know, or a header cut off before the codec was named)."""
+    try:
+        container = open_input(path)
+    except OPEN_ERRORS as exc:
+        raise InvalidMedia(f"The {name} could not be opened.") from exc
+    with container:
+        if not container.streams.video:
+            raise InvalidMedia(f"The {short} has no video stream.")
+        stream = container.streams.video[0]
+        if stream.codec_context is None:
+            raise InvalidMedia(f"The {name} uses an unknown encoding or its header is damaged.")
+        yield container, stream
+
+
 def iter_frames(
     path: str | Path, fps: float | None = None, *, start_s: float = 0.0, pix_fmt: str = "rgb24"
 ) -> Iterator[np.ndarray]:
@@ -46,14 +64,7 @@ def iter_frames(
     Frames are upright as a player shows them: a rotation the file asks for (a phone's portrait video is often
     stored landscape with a display matrix) is applied.
     """
-    try:
-        container = open_input(path)
-    except OPEN_ERRORS as exc:
-        raise InvalidMedia("The video file could not be opened.") from exc
-    with container:
-        if not container.streams.video:
-            raise InvalidMedia("The file has no video stream.")
-        stream = container.streams.video[0]
+    with open_video(path) as (container, stream):
         stream.thread_type = "AUTO"
         try:
             if fps is None:

@@ -17,7 +17,7 @@ from omnireel.services import region
 from omnireel.services import files as files_service
 from omnireel.services import idempotency as idempotency_service
 from omnireel.services import output_format, prompt_format
-from omnireel.services.media_inputs import ResolvedMedia, check_inline_images, persist_inline, resolve_block
+from omnireel.services.media_inputs import ResolvedMedia, check_inline_media, persist_inline, resolve_block
 from omnireel.services.request_parsing import CreateSpec, clip, echo_input
 from omnireel.storage.tables import files, interactions, jobs
 from omnireel.storage.tables import events as events_table
@@ -234,7 +234,7 @@ def create(runtime: "Runtime", tenant_id: str, spec: CreateSpec, idempotency: tu
     media_iter = iter(resolved)
     for b in spec.blocks:
         display_blocks.append(b if b["type"] == "text" else next(media_iter).display)
-    check_inline_images(runtime, resolved)  # last: the one check that starts a process
+    check_inline_media(runtime, resolved)  # last: the one check that starts a process
     # Inline media is stored only now that the whole request is valid: a rejected request leaves nothing behind.
     inline_blobs = [(m, files_service.store_inline_blob(runtime, m.inline_bytes)) for m in resolved
                     if m.inline_bytes is not None]

@@ -107,9 +107,6 @@ def check_inline_media(runtime: "Runtime", resolved: list[ResolvedMedia]) -> Non
             raise InvalidArgument(f"{media.field}: {error}", field=media.field, code="invalid_media")
 
 
-# The name services/interactions.py calls; it now covers inline videos as well as images.
-check_inline_images = check_inline_media
-
 
 def persist_inline(runtime: "Runtime", conn, tenant_id: str, media: ResolvedMedia, blob_key: str) -> None:
     """Insert the hidden file row of inline media inside the create transaction."""

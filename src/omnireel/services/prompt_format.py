@@ -22,11 +22,8 @@ import dataclasses
 import re
 
 from omnireel.errors import InvalidArgument
-from omnireel.media.prompt.quotes import _QUOTED
+from omnireel.media.prompt.quotes import _QUOTED, SINGLE_QUOTED
 
-# Single-quoted on-screen text ('OPEN STUDIO'): opens after a space or the start, closes before a non-word; an
-# apostrophe inside a word ("chef's") neither opens nor closes one.
-_SINGLE = re.compile(r"(?<![\w'])'((?:[^'\n]|(?<=\w)'(?=\w)){1,200}?)'(?![\w'])")
 
 _NUMBER_WORDS = {w: float(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -103,7 +100,7 @@ class PromptFormat:
 def unquoted(prompt: str) -> str:
     """The prompt without its quoted on-screen text (double quotes, curly quotes, single-quoted titles)."""
     text = _QUOTED.sub(" ", prompt or "")
-    return _SINGLE.sub(" ", text)
+    return SINGLE_QUOTED.sub(" ", text)
 
 
 def _normal(prompt: str) -> str:

@@ -4,7 +4,6 @@ progress reporting (which is also the cancellation point)."""
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import queue
 import threading
 from pathlib import Path
@@ -12,19 +11,12 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from omnireel.engines.base import EngineContext, EngineRequest
+from omnireel.engines.base import EngineContext, EngineRequest, request_rng  # noqa: F401 - renderers call common.request_rng
 from omnireel.media.encode import VideoWriter
 from omnireel.media.opencv_threads import SingleThreaded
 
 ZOOM_ROOM = 2.0  # above the closest camera over a still (crash zoom 1.68x, a fast push 1.6x) with room to spare
 PROGRESS_EVERY = 6  # frames; ~4 reports per second of video, cheap and responsive to cancel
-
-
-def request_rng(request: EngineRequest, salt: str = "") -> np.random.Generator:
-    """A generator seeded by the request's seed, prompt and shape: same request + seed, same frames. hashlib rather
-    than hash(), which is salted per process."""
-    key = f"{request.seed}|{request.task}|{request.prompt}|{request.aspect_ratio}|{request.resolution}|{salt}"
-    return np.random.default_rng(int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "little"))
 
 
 def ease_in_out(x: float) -> float:

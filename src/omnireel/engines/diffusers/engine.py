@@ -7,12 +7,11 @@ ambience matched to the prompt, voice-over for quoted lines), exactly as long as
 from __future__ import annotations
 
 import functools
-import hashlib
 from pathlib import Path
 
 import numpy as np
 
-from omnireel.engines.base import EngineContext, EngineOutput, EngineRequest
+from omnireel.engines.base import EngineContext, EngineOutput, EngineRequest, request_rng
 from omnireel.engines.diffusers import frames, generation
 from omnireel.engines.diffusers.loading import LoadedModel, ModelLoader, ModelSpec
 from omnireel.errors import CapabilityMissing, EngineFailure
@@ -77,7 +76,7 @@ class DiffusersEngine:
         if request.task == "image_to_video":
             kwargs.update(self._image_inputs(request, shape))
         clip = self._generate(model, pipe, kwargs)
-        audio = functools.partial(soundtrack, plan, duration, _audio_rng(request))
+        audio = functools.partial(soundtrack, plan, duration, request_rng(request, "audio"))
         written = frames.write_mp4(clip, output_path, request.size, request.frame_count, request.fps, audio, ctx)
         width, height = request.size
         return EngineOutput(video_path=output_path, text=self._describe(request, shape, plan), width=width,
@@ -151,10 +150,3 @@ class DiffusersEngine:
         if plan.exclude:
             lines.append("Negative prompt: " + ", ".join(plan.exclude) + ".")
         return "\n".join(lines)
-
-
-def _audio_rng(request: EngineRequest) -> np.random.Generator:
-    # hashlib, not hash(): the same request and seed must give the same soundtrack in every process.
-    key = f"{request.seed}|{request.prompt}|{request.aspect_ratio}|{request.resolution}|audio"
-    return np.random.default_rng(int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "little"))
-

@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 
 from omnireel.errors import InvalidMedia
-from omnireel.media.decode import OPEN_ERRORS, first_frame_turns, iter_frames, open_input
+from omnireel.media.decode import OPEN_ERRORS, first_frame_turns, iter_frames, open_input, open_video
 from omnireel.media.probe import stream_rate
 
 FPS = 24
@@ -72,18 +72,7 @@ def inspect(path: str | Path) -> SourceInfo:
     """Describe a source by demuxing it (only its first frame is decoded, for the rotation it asks for): its size
     as a player shows it and its exact frame count at 24 fps, counted the way the decoder's resampling counts them
     (every tick before the last frame's end)."""
-    try:
-        container = open_input(path)
-    except OPEN_ERRORS as exc:
-        raise InvalidMedia("The source video could not be opened.") from exc
-    with container:
-        if not container.streams.video:
-            raise InvalidMedia("The source has no video stream.")
-        stream = container.streams.video[0]
-        if stream.codec_context is None:
-            # FFmpeg has no decoder for what the stream claims to hold: a codec it does not know, or a header cut
-            # off before the codec was named (a file truncated inside its index).
-            raise InvalidMedia("The source video uses an unknown encoding or its header is damaged.")
+    with open_video(path, name="source video", short="source") as (container, stream):
         w, h = stream.codec_context.width or 0, stream.codec_context.height or 0
         source_fps = stream_rate(stream, fallbacks=("guessed_rate",))  # the rate iter_frames resamples with
         rate = source_fps or FPS

@@ -23,11 +23,8 @@ from omnireel.media.prompt import edit_vocab as V
 from omnireel.media.prompt.edit_ops import EditPlan
 from omnireel.media.prompt.edit_readers import TOKEN, Clause, Failure, words
 from omnireel.media.prompt.edit_time import NUM, Span, extract_spans, number
-from omnireel.media.prompt.quotes import _QUOTED
+from omnireel.media.prompt.quotes import _QUOTED, SINGLE_QUOTED
 
-# Single-quoted on-screen text: the quote opens after a space or the start and closes before a space, punctuation
-# or the end; apostrophes inside words ("Don't") do not close it. Bounded, so linear.
-_SINGLE = re.compile(r"(?<![\w'])'((?:[^'\n]|(?<=\w)'(?=\w)){1,200}?)'(?![\w'])")
 # Compound phrases whose "and" is not a clause break.
 _PROTECT = (
     # Spaced or hyphenated: "black and white", "black-and-white", "black & white", "black n white".
@@ -78,7 +75,7 @@ def _quotes(prompt: str) -> tuple[str, list[str]]:
         return f" qtext{len(texts) - 1} "
 
     out = _QUOTED.sub(lambda m: token(next(g for g in m.groups() if g is not None)), prompt)
-    out = _SINGLE.sub(lambda m: token(m.group(1)), out)
+    out = SINGLE_QUOTED.sub(lambda m: token(m.group(1)), out)
     return out, texts
 
 
